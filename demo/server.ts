@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { AppEnv, Services } from '../src/server/context.js';
+import { demoTotp } from '../src/server/providers/demo.js';
+import { tenantWebhookSecret } from '../src/server/store/tenants.js';
+import { verifyWebhook } from '../src/server/webhooks/signature.js';
+
+/** Static files sit in demo/public, found from the compiled file in dist/demo or from the source. */
+const PUBLIC_DIR = [new URL('./public', import.meta.url), new URL('../../demo/public', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) as string;
+
+const DEMO_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+interface ReceivedWebhook {
+  receivedAt: string;
+  signature: string;
+  event: unknown;
+}
+
+export interface DemoOptions {
+  services: Services;
+  /** Where this process listens, for the demo backend's own call to the link API. */
+  internalUrl: string;
+  apiKey: () => string;
+  tenantName: string;
+}
+
+/**
+ * The demo host app: a settings page whose backend route holds the API key and asks Keyway for links,
+ * and a webhook receiver that checks signatures the way a host's should.
+ */
+export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const received: ReceivedWebhook[] = [];
+  const { services } = options;
+
+  app.use('/demo/*', async function demoHeaders(c, next) {
+    await next();
+    c.header('Content-Security-Policy', DEMO_CSP);
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+  app.get('/demo', (c) => c.redirect('/demo/'));
+
+  app.post('/demo/api/links', async (c) => {
+    const base = services.publicUrl;
+    const response = await fetch(`${options.internalUrl}/api/v1/hosted/accounts/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey() },
+      body: JSON.stringify({
+        type: 'create',
+        providers: '*',
+        api_url: base,
+        expiresOn: new Date(services.clock() + 15 * 60 * 1000).toISOString(),
+        success_redirect_url: `${base}/demo/done.html?result=success`,
+        failure_redirect_url: `${base}/demo/done.html?result=failure`,
+        notify_url: `${base}/demo/webhooks`,
+        name: 'demo-user-42',
+      }),
+    });
+    return c.json(await response.json(), response.status as 201);
+  });
+
+  app.post('/demo/webhooks', async (c) => {
+    const body = await c.req.text();
+    const tenant = await services.store.db.selectFrom('tenants').select('id').where('name', '=', options.tenantName).executeTakeFirstOrThrow();
+    const secret = await tenantWebhookSecret(services.store.db, services.sealer, tenant.id);
+    const check = verifyWebhook(secret, body, c.req.header('keyway-signature'));
+    let event: unknown = null;
+    try {
+      event = JSON.parse(body);
+    } catch {
+      event = body.slice(0, 200);
+    }
+    received.unshift({ receivedAt: new Date().toISOString(), signature: check.valid ? 'valid' : `invalid (${check.reason})`, event });
+    received.splice(50);
+    return check.valid ? c.body(null, 204) : c.json({ error: { code: 'bad_signature', message: 'The signature does not verify.' } }, 400);
+  });
+
+  app.get('/demo/api/webhooks', (c) => c.json(received));
+
+  app.get('/demo/api/totp', (c) => {
+    const now = services.clock();
+    return c.json({ code: demoTotp().generate({ timestamp: now }), secondsLeft: 30 - (Math.floor(now / 1000) % 30) });
+  });
+
+  app.use('/demo/*', serveStatic({ root: PUBLIC_DIR, rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
+  return app;
+}

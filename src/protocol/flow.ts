@@ -1,0 +1,35 @@
+import * as z from 'zod/mini';
+import { IsoDateTime, Locale, WebOrigin } from './common.js';
+import { Step } from './step.js';
+
+export const Brand = z.object({
+  name: z.string(),
+  logoUrl: z.optional(z.string()),
+  primaryColor: z.optional(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
+  radius: z.optional(z.string().check(z.regex(/^[0-9]{1,2}px$/))),
+  supportUrl: z.optional(z.string()),
+});
+export type Brand = z.infer<typeof Brand>;
+
+export const FlowStatus = z.enum(['active', 'succeeded', 'failed', 'expired']);
+export type FlowStatus = z.infer<typeof FlowStatus>;
+
+export const Flow = z.object({
+  id: z.string(),
+  type: z.enum(['create', 'reconnect']),
+  status: FlowStatus,
+  expiresAt: IsoDateTime,
+  brand: Brand,
+  locale: z.optional(Locale),
+  /** The only origins the wizard posts host messages to. */
+  hostOrigins: z.array(WebOrigin),
+  step: Step,
+});
+export type Flow = z.infer<typeof Flow>;
+
+/** `POST /api/v1/flows` */
+export const OpenFlowRequest = z.strictObject({ link: z.string().check(z.minLength(16), z.maxLength(128)) });
+export type OpenFlowRequest = z.infer<typeof OpenFlowRequest>;
+
+export const OpenFlowResponse = z.object({ token: z.string(), flow: Flow });
+export type OpenFlowResponse = z.infer<typeof OpenFlowResponse>;

@@ -1,0 +1,105 @@
+import * as z from 'zod/mini';
+import { HttpUrl, IsoDateTime, ProviderId } from './common.js';
+
+export const AuthMethod = z.enum(['oauth', 'credentials', 'qr']);
+
+export const ProviderSummary = z.object({
+  id: ProviderId,
+  name: z.string(),
+  method: AuthMethod,
+  /** A same-origin path or data: URL of the provider's logo. */
+  icon: z.optional(z.string()),
+  /** True for providers that exist only in demo mode. */
+  demo: z.optional(z.boolean()),
+});
+export type ProviderSummary = z.infer<typeof ProviderSummary>;
+
+export const FieldType = z.enum(['text', 'email', 'password', 'number', 'select']);
+
+export const Field = z.object({
+  name: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,31}$/)),
+  label: z.string(),
+  type: FieldType,
+  required: z.boolean(),
+  /** A regular expression the whole value must match (as the HTML `pattern` attribute). */
+  pattern: z.optional(z.string()),
+  minLength: z.optional(z.number()),
+  maxLength: z.optional(z.number()),
+  hint: z.optional(z.string()),
+  /** The HTML `autocomplete` token, so password managers can fill the field. */
+  autocomplete: z.optional(z.string()),
+  options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
+});
+export type Field = z.infer<typeof Field>;
+
+export const FailureCode = z.enum(['link_expired', 'user_cancelled', 'mfa_locked', 'access_denied', 'provider_error']);
+export type FailureCode = z.infer<typeof FailureCode>;
+
+const stepId = z.string().check(z.minLength(1), z.maxLength(64));
+
+export const ProvidersStep = z.object({ kind: z.literal('providers'), id: stepId, providers: z.array(ProviderSummary) });
+
+export const CredentialsStep = z.object({
+  kind: z.literal('credentials'),
+  id: stepId,
+  provider: ProviderId,
+  fields: z.array(Field),
+  /** Server-side errors by field name; `_form` for errors that belong to no single field. */
+  errors: z.optional(z.record(z.string(), z.string())),
+});
+
+export const QrStep = z.object({
+  kind: z.literal('qr'),
+  id: stepId,
+  provider: ProviderId,
+  payload: z.string(),
+  expiresAt: IsoDateTime,
+  code: z.optional(z.string()),
+});
+
+export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, authorizeUrl: HttpUrl });
+
+export const MfaStep = z.object({
+  kind: z.literal('mfa'),
+  id: stepId,
+  provider: ProviderId,
+  method: z.enum(['totp', 'sms', 'email', 'app']),
+  length: z.number().check(z.int(), z.gte(4), z.lte(10)),
+  attemptsLeft: z.number().check(z.int(), z.gte(0)),
+  canResend: z.boolean(),
+  /** Where the code comes from, e.g. "your authenticator app" or "•••• 42". */
+  hint: z.optional(z.string()),
+  /** Set after a wrong code. */
+  error: z.optional(z.enum(['invalid_code'])),
+});
+
+export const SuccessStep = z.object({
+  kind: z.literal('success'),
+  id: stepId,
+  provider: ProviderId,
+  accountId: z.string(),
+  redirectUrl: z.optional(HttpUrl),
+});
+
+export const FailureStep = z.object({
+  kind: z.literal('failure'),
+  id: stepId,
+  reason: FailureCode,
+  message: z.string(),
+  retryable: z.boolean(),
+  provider: z.optional(ProviderId),
+  redirectUrl: z.optional(HttpUrl),
+});
+
+export const Step = z.discriminatedUnion('kind', [
+  ProvidersStep,
+  CredentialsStep,
+  QrStep,
+  OAuthStep,
+  MfaStep,
+  SuccessStep,
+  FailureStep,
+]);
+export type Step = z.infer<typeof Step>;
+export type StepKind = Step['kind'];
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;

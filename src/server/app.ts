@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import type { AppEnv, Services } from './context.js';
+import { errorBody, handleError } from './errors.js';
+import { requestLog } from './middleware/request-log.js';
+import { flowRoutes } from './routes/flows.js';
+import { hostedRoutes } from './routes/hosted.js';
+import { linkRoutes } from './routes/links.js';
+
+export interface AppOptions {
+  log?: (line: string) => void;
+  /** Extra routes mounted at the root (the demo host app). */
+  extraRoutes?: Hono<AppEnv>[];
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  if (options.log) app.use('*', requestLog({ log: options.log }));
+  app.use('/api/*', async function apiHeaders(c, next) {
+    await next();
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/api/v1', linkRoutes(services));
+  app.route('/api/v1/flows', flowRoutes(services));
+  app.route('/', hostedRoutes(services));
+  for (const routes of options.extraRoutes ?? []) app.route('/', routes);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError);
+  return app;
+}

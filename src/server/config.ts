@@ -1,0 +1,77 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  /** `postgres://…` or a SQLite file path. */
+  databaseUrl: string;
+  demo: boolean;
+  encryptionKey: Buffer;
+  /** How often the webhook worker looks for due deliveries. */
+  webhookPollMs: number;
+}
+
+export interface ConfigWarning {
+  message: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env): number {
+  const raw = env['KEYWAY_PORT'] ?? env['PORT'] ?? '8787';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`KEYWAY_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+/**
+ * The AES-256-GCM key for secrets at rest: `KEYWAY_ENCRYPTION_KEY` (32 bytes, base64),
+ * else a key generated once and kept in the data directory.
+ */
+function readEncryptionKey(env: Env, dataDir: string, warnings: ConfigWarning[]): Buffer {
+  const fromEnv = env['KEYWAY_ENCRYPTION_KEY'];
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length !== 32) throw new Error('KEYWAY_ENCRYPTION_KEY must be 32 bytes encoded in base64');
+    return key;
+  }
+  const file = join(dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    warnings.push({ message: `generated an encryption key in ${file}; set KEYWAY_ENCRYPTION_KEY in production and keep it safe` });
+  } else {
+    warnings.push({ message: `using the encryption key in ${file}; set KEYWAY_ENCRYPTION_KEY in production` });
+  }
+  chmodSync(file, 0o600);
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+  return key;
+}
+
+export function loadConfig(env: Env = process.env, options: { demo?: boolean } = {}): { config: Config; warnings: ConfigWarning[] } {
+  const warnings: ConfigWarning[] = [];
+  const port = readPort(env);
+  const dataDir = resolve(env['KEYWAY_DATA_DIR'] ?? '.keyway');
+  const publicUrl = (env['KEYWAY_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new Error(`KEYWAY_PUBLIC_URL must be an absolute URL, got "${publicUrl}"`);
+  }
+  const config: Config = {
+    port,
+    host: env['KEYWAY_HOST'] ?? '127.0.0.1',
+    publicUrl,
+    dataDir,
+    databaseUrl: env['KEYWAY_DATABASE_URL'] ?? join(dataDir, 'keyway.sqlite'),
+    demo: options.demo ?? env['KEYWAY_DEMO'] === '1',
+    encryptionKey: readEncryptionKey(env, dataDir, warnings),
+    webhookPollMs: 1000,
+  };
+  return { config, warnings };
+}

@@ -1,0 +1,25 @@
+import type { Brand } from '../protocol/index.js';
+import type { FlowEngine } from './flows/engine.js';
+import type { ProviderCatalogue } from './providers/catalogue.js';
+import type { Sealer } from './security/sealer.js';
+import type { Store } from './store/database.js';
+
+/** What routes need, built once by `createApp`'s caller. */
+export interface Services {
+  store: Store;
+  sealer: Sealer;
+  catalogue: ProviderCatalogue;
+  engine: FlowEngine;
+  brand: Brand;
+  publicUrl: string;
+  clock: () => number;
+  /** Where the built wizard lives (`dist/widget`). */
+  widgetDir: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    tenantId: string;
+    flowToken: string;
+  };
+};

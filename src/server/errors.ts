@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorBody } from '../protocol/index.js';
+
+/** An error the client caused or may act on; becomes the protocol's error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** The one place that turns anything thrown into `{error:{code,message}}`; unexpected errors are logged, never echoed. */
+export function handleError(error: Error, c: Context): Response {
+  if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code = status === 401 ? 'unauthorized' : status === 413 ? 'payload_too_large' : 'bad_request';
+    return c.json(errorBody(code, error.message || 'The request was refused.'), status);
+  }
+  console.error(`[keyway] unexpected error on ${c.req.method} ${redactPath(c.req.path)}:`, error);
+  return c.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);
+}
+
+/** Paths can carry link tokens; logs never show them. */
+export function redactPath(path: string): string {
+  return path.replace(/^\/connect\/[^/]+/, '/connect/…');
+}

@@ -1,0 +1,339 @@
+import type { Transaction } from 'kysely';
+import type { Brand, FailureCode, Flow, OpenFlowResponse, Step, StepInput, StepInputKind, StepKind } from '../../protocol/index.js';
+import { credentialErrors } from '../../protocol/index.js';
+import { ApiError } from '../errors.js';
+import type { AdapterContext, AdapterOutcome, ConnectedAccount, ProviderEntry } from '../providers/adapter.js';
+import type { ProviderCatalogue } from '../providers/catalogue.js';
+import type { Sealer } from '../security/sealer.js';
+import { newId, newToken, sha256 } from '../security/tokens.js';
+import type { Store } from '../store/database.js';
+import type { Database, FlowTable } from '../store/schema.js';
+import { enqueueWebhook } from '../webhooks/outbox.js';
+import { decodeFlow, flowView, redirectTarget, type FlowRecord, type FlowState } from './flow-record.js';
+import { FAILURE_MESSAGES } from './messages.js';
+
+export interface FlowEngineOptions {
+  store: Store;
+  sealer: Sealer;
+  catalogue: ProviderCatalogue;
+  brand: Brand;
+  publicUrl: string;
+  clock?: () => number;
+  /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
+  onWebhookQueued?: () => void;
+  /** How long an opened flow may take. */
+  flowTtlMs?: number;
+  /** How long after expiry a flow token may still read the outcome. */
+  readGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Which inputs answer which step; anything else is refused. */
+const ACCEPTED_INPUTS: Record<StepKind, readonly StepInputKind[]> = {
+  providers: ['providers', 'cancel'],
+  credentials: ['credentials', 'back', 'cancel'],
+  mfa: ['mfa', 'resend', 'back', 'cancel'],
+  qr: ['back', 'cancel'],
+  oauth: ['back', 'cancel'],
+  success: [],
+  failure: [],
+};
+
+interface Change {
+  step: Step;
+  state: FlowState;
+  status?: FlowTable['status'];
+  provider?: string | null;
+  accountId?: string;
+}
+
+type Extra = (trx: Transaction<Database>) => Promise<void>;
+
+const newStepId = () => newToken(9);
+
+/** Drives flows: persists each step, asks adapters what comes next, and records outcomes with their webhooks. */
+export class FlowEngine {
+  readonly #options: FlowEngineOptions;
+  readonly #clock: () => number;
+
+  constructor(options: FlowEngineOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Exchanges a single-use link token for a flow token and the first step. */
+  async open(linkToken: string): Promise<OpenFlowResponse> {
+    const { db } = this.#options.store;
+    const now = this.#clock();
+    const link = await db.selectFrom('links').selectAll().where('token_hash', '=', sha256(linkToken)).executeTakeFirst();
+    if (!link) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
+    if (link.used_at !== null) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
+    if (now >= link.expires_at) {
+      throw new ApiError(410, 'link_expired', FAILURE_MESSAGES.link_expired, {
+        hostOrigins: JSON.parse(link.origins_json) as string[],
+        ...(link.failure_redirect_url ? { redirectUrl: redirectTarget(link.failure_redirect_url, { reason: 'link_expired' }) } : {}),
+      });
+    }
+    const token = newToken();
+    const row: FlowTable = {
+      id: newId(),
+      tenant_id: link.tenant_id,
+      link_id: link.id,
+      token_hash: sha256(token),
+      status: 'active',
+      step_json: '',
+      sealed_state: this.#options.sealer.sealJson({ adapter: {} } satisfies FlowState),
+      provider: null,
+      account_id: null,
+      version: 1,
+      expires_at: now + (this.#options.flowTtlMs ?? 30 * 60 * 1000),
+      created_at: now,
+      updated_at: now,
+    };
+    const record: FlowRecord = { row, link, step: this.#providersStep(JSON.parse(link.providers_json) as '*' | string[]), state: { adapter: {} } };
+    row.step_json = JSON.stringify(record.step);
+    await db.transaction().execute(async (trx) => {
+      const claimed = await trx.updateTable('links').set({ used_at: now }).where('id', '=', link.id).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
+      await trx.insertInto('flows').values(row).execute();
+    });
+    return { token, flow: this.#view(record) };
+  }
+
+  async current(flowToken: string): Promise<Flow> {
+    return this.#view(await this.#load(flowToken));
+  }
+
+  async submit(flowToken: string, input: StepInput): Promise<Flow> {
+    const record = await this.#load(flowToken);
+    if (record.row.status === 'expired') throw new ApiError(410, 'flow_expired', 'This flow has expired.');
+    if (record.row.status !== 'active') throw new ApiError(409, 'flow_finished', 'This flow has already ended.');
+    if (input.stepId !== record.step.id) throw new ApiError(409, 'step_mismatch', 'This step was already answered or replaced; load the current step.');
+    if (!ACCEPTED_INPUTS[record.step.kind].includes(input.kind)) {
+      throw new ApiError(422, 'input_mismatch', `A "${input.kind}" input does not answer a "${record.step.kind}" step.`);
+    }
+    return this.#view(await this.#apply(record, input));
+  }
+
+  async #apply(record: FlowRecord, input: StepInput): Promise<FlowRecord> {
+    switch (input.kind) {
+      case 'cancel':
+        return this.#fail(record, 'user_cancelled');
+      case 'back':
+        return this.#commit(record, { step: this.#providersStep(this.#linkProviders(record)), state: { adapter: {} }, provider: null });
+      case 'providers': {
+        const entry = this.#options.catalogue.allowed(this.#linkProviders(record)).find((candidate) => candidate.summary.id === input.provider);
+        if (!entry) throw new ApiError(422, 'unknown_provider', `The provider "${input.provider}" is not offered by this link.`);
+        const chosen: FlowRecord = { ...record, row: { ...record.row, provider: entry.summary.id }, state: { adapter: {} } };
+        return this.#outcome(chosen, entry, await this.#call(entry, () => entry.adapter.start(this.#context(chosen, entry))));
+      }
+      case 'credentials': {
+        const entry = this.#entry(record);
+        if (record.step.kind !== 'credentials') throw new ApiError(422, 'input_mismatch', 'Not a credentials step.');
+        const errors = credentialErrors(record.step.fields, input.values);
+        const unknown = Object.keys(errors).filter((name) => errors[name] === 'unknown_field');
+        if (unknown.length > 0) throw new ApiError(422, 'invalid_request', `Unknown fields: ${unknown.join(', ')}.`);
+        if (Object.keys(errors).length > 0) return this.#retry(record, { type: 'retry', errors });
+        return this.#outcome(record, entry, await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input)));
+      }
+      case 'mfa':
+        return this.#answerChallenge(record, input);
+      case 'resend': {
+        if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');
+        const entry = this.#entry(record);
+        return this.#outcome(record, entry, await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input)));
+      }
+    }
+  }
+
+  /** Every code costs an attempt, counted in the database before the code is checked. */
+  async #answerChallenge(record: FlowRecord, input: Extract<StepInput, { kind: 'mfa' }>): Promise<FlowRecord> {
+    const entry = this.#entry(record);
+    const challengeId = record.state.challengeId;
+    if (!challengeId) throw new ApiError(409, 'step_mismatch', 'There is no open code challenge.');
+    const consumed = await this.#options.store.db
+      .updateTable('challenges')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', challengeId)
+      .whereRef('attempts', '<', 'max_attempts')
+      .returning(['attempts', 'max_attempts'])
+      .executeTakeFirst();
+    if (!consumed) return this.#fail(record, 'mfa_locked');
+    const outcome = await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input));
+    if (outcome.type !== 'retry') return this.#outcome(record, entry, outcome);
+    const attemptsLeft = consumed.max_attempts - consumed.attempts;
+    if (attemptsLeft <= 0 || record.step.kind !== 'mfa') return this.#fail(record, 'mfa_locked');
+    return this.#commit(record, { step: { ...record.step, id: newStepId(), attemptsLeft, error: 'invalid_code' }, state: record.state });
+  }
+
+  async #outcome(record: FlowRecord, entry: ProviderEntry, outcome: AdapterOutcome): Promise<FlowRecord> {
+    switch (outcome.type) {
+      case 'retry':
+        return this.#retry(record, outcome);
+      case 'failed':
+        return this.#fail(record, outcome.reason);
+      case 'connected':
+        return this.#succeed(record, outcome.account);
+      case 'step': {
+        const provider = entry.summary.id;
+        if (outcome.step.kind !== 'mfa') {
+          return this.#commit(record, { step: { ...outcome.step, id: newStepId() }, state: { adapter: outcome.state }, provider });
+        }
+        const { maxAttempts, ...draft } = outcome.step;
+        const challengeId = newId();
+        const createChallenge: Extra = async (trx) => {
+          await trx.insertInto('challenges').values({ id: challengeId, flow_id: record.row.id, attempts: 0, max_attempts: maxAttempts, created_at: this.#clock() }).execute();
+        };
+        return this.#commit(
+          record,
+          { step: { ...draft, id: newStepId(), attemptsLeft: maxAttempts }, state: { adapter: outcome.state, challengeId }, provider },
+          createChallenge,
+        );
+      }
+    }
+  }
+
+  /** Stays on the same kind of step with the adapter's errors, under a new step id. */
+  #retry(record: FlowRecord, outcome: Extract<AdapterOutcome, { type: 'retry' }>): Promise<FlowRecord> {
+    const state = outcome.state ? { ...record.state, adapter: outcome.state } : record.state;
+    const step: Step = record.step.kind === 'credentials' ? { ...record.step, id: newStepId(), errors: outcome.errors ?? {} } : { ...record.step, id: newStepId() };
+    return this.#commit(record, { step, state });
+  }
+
+  async #succeed(record: FlowRecord, account: ConnectedAccount): Promise<FlowRecord> {
+    const { link, row } = record;
+    const now = this.#clock();
+    const provider = row.provider ?? '';
+    const reconnect = link.type === 'reconnect' && link.reconnect_account !== null;
+    const accountId = reconnect ? (link.reconnect_account as string) : newId();
+    const secrets = this.#options.sealer.sealJson(account.secrets);
+    const store: Extra = async (trx) => {
+      if (reconnect) {
+        await trx.updateTable('accounts').set({ status: 'OK', sealed_secrets: secrets, external_id: account.externalId ?? null, updated_at: now }).where('id', '=', accountId).where('tenant_id', '=', row.tenant_id).execute();
+      } else {
+        await trx
+          .insertInto('accounts')
+          .values({ id: accountId, tenant_id: row.tenant_id, provider, name: link.name, status: 'OK', external_id: account.externalId ?? null, sealed_secrets: secrets, created_at: now, updated_at: now })
+          .execute();
+      }
+      await this.#notify(trx, record, { status: reconnect ? 'RECONNECTED' : 'CREATION_SUCCESS', accountId });
+    };
+    const redirectUrl = redirectTarget(link.success_redirect_url, { account_id: accountId });
+    const step: Step = { kind: 'success', id: newStepId(), provider, accountId, ...(redirectUrl ? { redirectUrl } : {}) };
+    return this.#commit(record, { step, state: { adapter: {} }, status: 'succeeded', accountId }, store);
+  }
+
+  #fail(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {
+    const { link, row } = record;
+    const redirectUrl = redirectTarget(link.failure_redirect_url, { reason });
+    const step: Step = {
+      kind: 'failure',
+      id: newStepId(),
+      reason,
+      message: FAILURE_MESSAGES[reason],
+      retryable: false,
+      ...(row.provider ? { provider: row.provider } : {}),
+      ...(redirectUrl ? { redirectUrl } : {}),
+    };
+    const status = reason === 'link_expired' ? 'expired' : 'failed';
+    const notify: Extra = (trx) => this.#notify(trx, record, { status: link.type === 'reconnect' ? 'RECONNECT_FAILED' : 'CREATION_FAILED', reason });
+    return this.#commit(record, { step, state: { adapter: {} }, status }, notify);
+  }
+
+  async #notify(trx: Transaction<Database>, record: FlowRecord, event: { status: 'CREATION_SUCCESS' | 'RECONNECTED' | 'CREATION_FAILED' | 'RECONNECT_FAILED'; accountId?: string; reason?: FailureCode }): Promise<void> {
+    if (!record.link.notify_url) return;
+    const now = this.#clock();
+    await enqueueWebhook(trx, {
+      tenantId: record.row.tenant_id,
+      url: record.link.notify_url,
+      now,
+      event: {
+        status: event.status,
+        account_id: event.accountId ?? null,
+        name: record.link.name,
+        event_id: newId(),
+        provider: record.row.provider,
+        occurred_at: new Date(now).toISOString(),
+        ...(event.reason ? { reason: event.reason } : {}),
+      },
+    });
+  }
+
+  /** Optimistic concurrency: the update applies only to the version that was read. */
+  async #commit(record: FlowRecord, change: Change, extra?: Extra): Promise<FlowRecord> {
+    const now = this.#clock();
+    const row: FlowTable = {
+      ...record.row,
+      step_json: JSON.stringify(change.step),
+      sealed_state: this.#options.sealer.sealJson(change.state),
+      status: change.status ?? record.row.status,
+      provider: change.provider === undefined ? record.row.provider : change.provider,
+      account_id: change.accountId ?? record.row.account_id,
+      version: record.row.version + 1,
+      updated_at: now,
+    };
+    let queued = false;
+    await this.#options.store.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('flows')
+        .set({ step_json: row.step_json, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now })
+        .where('id', '=', row.id)
+        .where('version', '=', record.row.version)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new ApiError(409, 'step_mismatch', 'This step was already answered; load the current step.');
+      if (extra) await extra(trx);
+      queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
+    });
+    if (queued) this.#options.onWebhookQueued?.();
+    return { ...record, row, step: change.step, state: change.state };
+  }
+
+  async #load(flowToken: string): Promise<FlowRecord> {
+    const { db } = this.#options.store;
+    const now = this.#clock();
+    const row = await db.selectFrom('flows').selectAll().where('token_hash', '=', sha256(flowToken)).executeTakeFirst();
+    if (!row) throw new ApiError(401, 'invalid_token', 'The flow token is not valid.');
+    if (now > row.expires_at + (this.#options.readGraceMs ?? 60 * 60 * 1000)) throw new ApiError(401, 'token_expired', 'The flow token has expired.');
+    const link = await db.selectFrom('links').selectAll().where('id', '=', row.link_id).executeTakeFirstOrThrow();
+    const record = decodeFlow(row, link, this.#options.sealer);
+    if (row.status !== 'active' || now < row.expires_at) return record;
+    try {
+      return await this.#fail(record, 'link_expired');
+    } catch (error) {
+      // Another request expired it first; read its result.
+      if (error instanceof ApiError && error.code === 'step_mismatch') return this.#load(flowToken);
+      throw error;
+    }
+  }
+
+  async #call(entry: ProviderEntry, action: () => Promise<AdapterOutcome>): Promise<AdapterOutcome> {
+    try {
+      return await action();
+    } catch (error) {
+      (this.#options.log ?? console.error)(`[keyway] provider ${entry.summary.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { type: 'failed', reason: 'provider_error', message: FAILURE_MESSAGES.provider_error };
+    }
+  }
+
+  #entry(record: FlowRecord): ProviderEntry {
+    const entry = record.row.provider ? this.#options.catalogue.get(record.row.provider) : undefined;
+    if (!entry) throw new ApiError(409, 'provider_unavailable', 'The chosen provider is no longer offered.');
+    return entry;
+  }
+
+  #context(record: FlowRecord, entry: ProviderEntry): AdapterContext {
+    return { flowId: record.row.id, tenantId: record.row.tenant_id, provider: entry, state: record.state.adapter, now: this.#clock(), publicUrl: this.#options.publicUrl };
+  }
+
+  #linkProviders(record: FlowRecord): '*' | string[] {
+    return JSON.parse(record.link.providers_json) as '*' | string[];
+  }
+
+  #providersStep(filter: '*' | string[]): Step {
+    return { kind: 'providers', id: newStepId(), providers: this.#options.catalogue.allowed(filter).map((entry) => entry.summary) };
+  }
+
+  #view(record: FlowRecord): Flow {
+    return flowView(record, this.#options.brand);
+  }
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { demoRoutes } from '../../demo/server.js';
+import { loadConfig, type Config } from './config.js';
+import { Sealer } from './security/sealer.js';
+import { startKeyway } from './server.js';
+import { openStore } from './store/database.js';
+import { createApiKey, revokeApiKeys } from './store/tenants.js';
+
+const USAGE = `Usage:
+  keyway start [--demo]                       start the server (--demo: demo provider and the demo app at /demo)
+  keyway keys create [--tenant NAME] [--label LABEL]
+                                              create an API key (the tenant is created if new)
+
+Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
+KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1`;
+
+const DEMO_TENANT = 'demo';
+
+function describeDatabase(config: Config): string {
+  return /^postgres/.test(config.databaseUrl) ? 'PostgreSQL' : `SQLite ${config.databaseUrl}`;
+}
+
+async function start(demo: boolean): Promise<void> {
+  const { config, warnings } = loadConfig(process.env, demo ? { demo: true } : {});
+  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
+  let demoKey: { apiKey: string } | undefined;
+  const keyway = await startKeyway(config, {
+    log: (line) => console.log(line),
+    extraRoutes: config.demo
+      ? (services, internalUrl) => [demoRoutes({ services, internalUrl, apiKey: () => demoKey?.apiKey ?? '', tenantName: DEMO_TENANT })]
+      : undefined,
+  });
+  if (config.demo) {
+    const db = keyway.services.store.db;
+    const tenant = await db.selectFrom('tenants').select('id').where('name', '=', DEMO_TENANT).executeTakeFirst();
+    // A fresh demo key at every start; the previous ones stop working.
+    if (tenant) await revokeApiKeys(db, tenant.id, 'demo', Date.now());
+    demoKey = await createApiKey(db, keyway.services.sealer, { tenantName: DEMO_TENANT, label: 'demo', now: Date.now() });
+  }
+  console.log(`Keyway listening on ${keyway.url} (${describeDatabase(config)}) in ${Math.round(process.uptime() * 1000)} ms`);
+  if (config.demo && demoKey) {
+    console.log(`Demo: ${keyway.url}/demo (demo mode: the demo provider is on)`);
+    console.log(`API key: ${demoKey.apiKey}`);
+  }
+  const stop = () => {
+    console.log('Keyway stopping');
+    keyway.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function createKey(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string', default: 'default' }, label: { type: 'string' } } });
+  const { config, warnings } = loadConfig(process.env);
+  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
+  const store = await openStore({ url: config.databaseUrl });
+  try {
+    const created = await createApiKey(store.db, new Sealer(config.encryptionKey), {
+      tenantName: values.tenant,
+      now: Date.now(),
+      ...(values.label ? { label: values.label } : {}),
+    });
+    console.log(`Tenant: ${values.tenant}`);
+    console.log(`API key: ${created.apiKey}`);
+    if (created.webhookSecret) console.log(`Webhook secret: ${created.webhookSecret}`);
+    console.log('Keep them safe: they are shown once.');
+  } finally {
+    await store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number | void> {
+  const [command, ...rest] = argv;
+  if (command === 'start') {
+    const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
+    return start(values.demo);
+  }
+  if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1));
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  console.error(`keyway: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+  return 2;
+}

@@ -1,0 +1,51 @@
+import type { FailureCode, ProviderSummary, StepInput, StepOf } from '../../protocol/index.js';
+
+/** Adapter-private state, kept encrypted in the flow row between steps. */
+export type AdapterState = Record<string, unknown>;
+
+/** A step as an adapter describes it; the engine assigns ids and attempt counts. */
+export type StepDraft =
+  | Omit<StepOf<'credentials'>, 'id'>
+  | Omit<StepOf<'qr'>, 'id'>
+  | Omit<StepOf<'oauth'>, 'id'>
+  | (Omit<StepOf<'mfa'>, 'id' | 'attemptsLeft' | 'error'> & { maxAttempts: number });
+
+/** What an adapter answers; the engine persists it and decides what the user sees. */
+export type AdapterOutcome =
+  | { type: 'step'; step: StepDraft; state: AdapterState }
+  /** Stay on the current step: field errors for credentials, a wrong code for MFA. */
+  | { type: 'retry'; errors?: Record<string, string>; state?: AdapterState }
+  | { type: 'connected'; account: ConnectedAccount }
+  | { type: 'failed'; reason: FailureCode; message: string };
+
+export interface ConnectedAccount {
+  /** The provider's own id for the account, when it has one. */
+  externalId?: string;
+  /** Credentials and tokens; encrypted before they are stored, never returned. */
+  secrets: Record<string, unknown>;
+}
+
+export interface AdapterContext {
+  flowId: string;
+  tenantId: string;
+  provider: ProviderEntry;
+  state: AdapterState;
+  now: number;
+  publicUrl: string;
+}
+
+export type AdapterInput = Extract<StepInput, { kind: 'credentials' | 'mfa' | 'resend' }>;
+
+/** A protocol binding (oauth2, imap, password-grant, qr-pairing, …). It knows nothing of flows or storage. */
+export interface ProviderAdapter {
+  /** The first step once the user has chosen this provider. */
+  start(context: AdapterContext): Promise<AdapterOutcome>;
+  /** The user's answer to a step this adapter produced. */
+  submit(context: AdapterContext, input: AdapterInput): Promise<AdapterOutcome>;
+}
+
+/** A catalogue entry: what the user sees, bound to the adapter that does the work. */
+export interface ProviderEntry {
+  summary: ProviderSummary;
+  adapter: ProviderAdapter;
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { AppEnv, Services } from '../context.js';
+import { ApiError } from '../errors.js';
+import { HOSTED_PAGE_HEADERS, hostedPageCsp } from '../security/headers.js';
+import { sha256 } from '../security/tokens.js';
+
+interface WidgetAssets {
+  script: string;
+  styles: string[];
+}
+
+/** Reads Vite's manifest once; the hosted page links the hashed files it names. */
+export function readWidgetAssets(widgetDir: string): WidgetAssets {
+  const file = join(widgetDir, '.vite', 'manifest.json');
+  let manifest: Record<string, { file: string; css?: string[]; isEntry?: boolean }>;
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new ApiError(503, 'wizard_not_built', `The wizard is not built (${file} is missing); run "npm run build".`);
+  }
+  const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
+  if (!entry) throw new Error(`${file} names no entry chunk`);
+  return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`) };
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function hostedPage(assets: WidgetAssets, linkToken: string, lang: string): string {
+  const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
+  return `<!doctype html>
+<html lang="${escapeHtml(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Connect an account</title>
+${styles}
+<script type="module" src="${escapeHtml(assets.script)}"></script>
+</head>
+<body>
+<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}"></keyway-wizard></main>
+</body>
+</html>`;
+}
+
+export function hostedRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  let assets: WidgetAssets | undefined;
+
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: services.widgetDir,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=31536000, immutable');
+        c.header('X-Content-Type-Options', 'nosniff');
+      },
+    }),
+  );
+
+  app.get('/connect/:token', async (c) => {
+    assets ??= readWidgetAssets(services.widgetDir);
+    const token = c.req.param('token');
+    const wellFormed = /^[A-Za-z0-9_-]{16,128}$/.test(token);
+    const link = wellFormed
+      ? await services.store.db.selectFrom('links').select(['origins_json', 'locale']).where('token_hash', '=', sha256(token)).executeTakeFirst()
+      : undefined;
+    const origins = link ? (JSON.parse(link.origins_json) as string[]) : [];
+    for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
+    c.header('Content-Security-Policy', hostedPageCsp(origins));
+    // An unknown link still gets the page, so the wizard can explain; the status tells crawlers and tools.
+    return c.html(hostedPage(assets, wellFormed ? token : '', link?.locale ?? 'en'), link ? 200 : 404);
+  });
+
+  return app;
+}

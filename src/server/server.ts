@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Brand } from '../protocol/index.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { AppEnv, Services } from './context.js';
+import { FlowEngine } from './flows/engine.js';
+import { buildCatalogue } from './providers/catalogue.js';
+import { Sealer } from './security/sealer.js';
+import { openStore, type Store } from './store/database.js';
+import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
+
+export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
+/** The built wizard: `dist/widget` beside `dist/src/server`, or under the package root when run from source. */
+export const DEFAULT_WIDGET_DIR = [new URL('../../widget', import.meta.url), new URL('../../dist/widget', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../dist/widget', import.meta.url));
+
+export interface RunningKeyway {
+  url: string;
+  port: number;
+  services: Services;
+  worker: WebhookWorker;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: (line: string) => void;
+  clock?: () => number;
+  widgetDir?: string;
+  webhooks?: Partial<Pick<WebhookWorkerOptions, 'backoffMs' | 'maxAttempts' | 'timeoutMs' | 'pollMs'>>;
+  /** Routes that need the running services (the demo). */
+  extraRoutes?: (services: Services, internalUrl: string) => Hono<AppEnv>[];
+}
+
+/** Wires the services routes use; the HTTP server and the worker are the caller's. */
+export function createServices(options: {
+  store: Store;
+  sealer: Sealer;
+  demo: boolean;
+  publicUrl: string;
+  clock: () => number;
+  onWebhookQueued?: () => void;
+  widgetDir?: string | undefined;
+}): Services {
+  const { store, sealer, publicUrl, clock } = options;
+  const catalogue = buildCatalogue({ demo: options.demo });
+  const engine = new FlowEngine({ store, sealer, catalogue, brand: DEFAULT_BRAND, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  return { store, sealer, catalogue, engine, brand: DEFAULT_BRAND, publicUrl, clock, widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR };
+}
+
+/** Opens the store, starts the webhook worker and the HTTP server. */
+export async function startKeyway(config: Config, options: StartOptions = {}): Promise<RunningKeyway> {
+  const clock = options.clock ?? Date.now;
+  // Listen first so that port 0 (tests) resolves to a real port before URLs are built from it.
+  let app: Hono<AppEnv> | undefined;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const instance = serve({ fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host }, () =>
+      resolve(instance),
+    );
+    instance.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const internalUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let store: Store;
+  try {
+    store = await openStore({ url: config.databaseUrl });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const sealer = new Sealer(config.encryptionKey);
+  const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
+  const services = createServices({ store, sealer, demo: config.demo, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir });
+  app = createApp(services, {
+    ...(options.log ? { log: options.log } : {}),
+    extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
+  });
+
+  return {
+    url: publicUrl,
+    port,
+    services,
+    worker,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/** One set of migrations for both dialects; `bigint` holds epoch milliseconds. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('sealed_webhook_secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('links')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('providers_json', 'text', (c) => c.notNull())
+        .addColumn('api_url', 'text', (c) => c.notNull())
+        .addColumn('success_redirect_url', 'text')
+        .addColumn('failure_redirect_url', 'text')
+        .addColumn('notify_url', 'text')
+        .addColumn('name', 'text')
+        .addColumn('reconnect_account', 'text')
+        .addColumn('origins_json', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('flows')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('link_id', 'text', (c) => c.notNull().unique().references('links.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('step_json', 'text', (c) => c.notNull())
+        .addColumn('sealed_state', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text')
+        .addColumn('account_id', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('challenges')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('flow_id', 'text', (c) => c.notNull().references('flows.id'))
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text')
+        .addColumn('sealed_secrets', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('accounts_tenant').on('accounts').columns(['tenant_id', 'created_at']).execute();
+
+      await db.schema
+        .createTable('webhook_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('delivered_at', 'bigint')
+        .addColumn('failed_at', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_outbox_due').on('webhook_outbox').columns(['delivered_at', 'failed_at', 'next_attempt_at']).execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,96 @@
+/** Row shapes. Times are epoch milliseconds; JSON columns are text; `sealed_*` columns are AES-GCM sealed. */
+export interface TenantTable {
+  id: string;
+  name: string;
+  sealed_webhook_secret: string;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  key_hash: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface LinkTable {
+  id: string;
+  tenant_id: string;
+  token_hash: string;
+  type: 'create' | 'reconnect';
+  providers_json: string;
+  api_url: string;
+  success_redirect_url: string | null;
+  failure_redirect_url: string | null;
+  notify_url: string | null;
+  name: string | null;
+  reconnect_account: string | null;
+  origins_json: string;
+  locale: string | null;
+  expires_at: number;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface FlowTable {
+  id: string;
+  tenant_id: string;
+  link_id: string;
+  token_hash: string;
+  status: 'active' | 'succeeded' | 'failed' | 'expired';
+  step_json: string;
+  sealed_state: string;
+  provider: string | null;
+  account_id: string | null;
+  version: number;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChallengeTable {
+  id: string;
+  flow_id: string;
+  attempts: number;
+  max_attempts: number;
+  created_at: number;
+}
+
+export interface AccountTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  name: string | null;
+  status: 'OK' | 'CREDENTIALS' | 'ERROR' | 'CONNECTING';
+  external_id: string | null;
+  sealed_secrets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  delivered_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  api_keys: ApiKeyTable;
+  links: LinkTable;
+  flows: FlowTable;
+  challenges: ChallengeTable;
+  accounts: AccountTable;
+  webhook_outbox: OutboxTable;
+}

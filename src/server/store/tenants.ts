@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Sealer } from '../security/sealer.js';
+import { newId, newToken, safeEqual, sha256 } from '../security/tokens.js';
+import type { Database, TenantTable } from './schema.js';
+
+export interface CreatedKey {
+  tenantId: string;
+  /** Shown once; only its digest is stored. */
+  apiKey: string;
+  /** Shown when the tenant is new: the secret that signs its webhooks. */
+  webhookSecret?: string;
+}
+
+/** Finds the tenant by name or creates it with a fresh webhook signing secret. */
+export async function ensureTenant(
+  db: Kysely<Database>,
+  sealer: Sealer,
+  name: string,
+  now: number,
+): Promise<{ tenant: TenantTable; webhookSecret?: string }> {
+  const existing = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
+  if (existing) return { tenant: existing };
+  const webhookSecret = `whsec_${newToken()}`;
+  const tenant: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), created_at: now };
+  await db.insertInto('tenants').values(tenant).execute();
+  return { tenant, webhookSecret };
+}
+
+export async function tenantWebhookSecret(db: Kysely<Database>, sealer: Sealer, tenantId: string): Promise<string> {
+  const row = await db.selectFrom('tenants').select('sealed_webhook_secret').where('id', '=', tenantId).executeTakeFirstOrThrow();
+  return sealer.open(row.sealed_webhook_secret);
+}
+
+/** API keys look like `kw_<key id>_<secret>`; the id finds the row, the digest is compared in constant time. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  sealer: Sealer,
+  options: { tenantName: string; label?: string; now: number },
+): Promise<CreatedKey> {
+  const { tenant, webhookSecret } = await ensureTenant(db, sealer, options.tenantName, options.now);
+  const id = newToken(9);
+  const apiKey = `kw_${id}_${newToken()}`;
+  await db
+    .insertInto('api_keys')
+    .values({ id, tenant_id: tenant.id, key_hash: sha256(apiKey), label: options.label ?? null, created_at: options.now, revoked_at: null })
+    .execute();
+  return { tenantId: tenant.id, apiKey, ...(webhookSecret ? { webhookSecret } : {}) };
+}
+
+export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, label: string, now: number): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('label', '=', label)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+const API_KEY_SHAPE = /^kw_([A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{43}$/;
+
+/** The tenant id for a valid, unrevoked key; undefined otherwise. */
+export async function tenantForApiKey(db: Kysely<Database>, apiKey: string): Promise<string | undefined> {
+  const id = API_KEY_SHAPE.exec(apiKey)?.[1];
+  if (!id) return undefined;
+  const row = await db.selectFrom('api_keys').select(['tenant_id', 'key_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.revoked_at !== null || !safeEqual(row.key_hash, sha256(apiKey))) return undefined;
+  return row.tenant_id;
+}
