@@ -47,7 +47,7 @@ export async function openTestStore(url: string): Promise<Store> {
 }
 
 export class TestClock {
-  constructor(public now = Date.parse('2026-11-22T10:00:00.000Z')) {}
+  constructor(public now = Date.now()) {}
   read = (): number => this.now;
   advance(ms: number): void {
     this.now += ms;

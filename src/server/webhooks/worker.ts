@@ -38,6 +38,8 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
   const log = options.log ?? ((line: string) => console.log(line));
   let stopped = false;
   let running: Promise<number> | undefined;
+  // A kick during a pass may concern a row that pass did not see; run once more after it.
+  let kickedDuringPass = false;
   let timer: NodeJS.Timeout | undefined;
 
   async function deliver(row: OutboxTable): Promise<void> {
@@ -82,6 +84,10 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
         })
         .finally(() => {
           running = undefined;
+          if (kickedDuringPass && !stopped) {
+            kickedDuringPass = false;
+            void run();
+          }
         });
     }
     return running;
@@ -95,7 +101,10 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
   schedule();
 
   return {
-    kick: () => void run(),
+    kick() {
+      if (running) kickedDuringPass = true;
+      else void run();
+    },
     async drain() {
       if (running) await running;
       return run();
