@@ -9,3 +9,10 @@ export const ErrorBody = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** `details` of a 410 `link_expired` answer to `POST /api/v1/flows`: enough for the wizard to report and redirect. */
+export const LinkExpiredDetails = z.object({
+  hostOrigins: z.array(z.string()),
+  redirectUrl: z.optional(z.string()),
+});
+export type LinkExpiredDetails = z.infer<typeof LinkExpiredDetails>;

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import { FailureCode } from './step.js';
 
-/** Version of the host-message protocol; a page ignores messages of another version. */
-export const HOST_MESSAGE_VERSION = 1;
+import { HOST_MESSAGE_VERSION } from './constants.js';
 
 const envelope = { keyway: z.literal(HOST_MESSAGE_VERSION), flowId: z.string() };
 

@@ -1,3 +1,4 @@
+export * from './constants.js';
 export * from './common.js';
 export * from './error.js';
 export * from './link.js';

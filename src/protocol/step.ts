@@ -36,6 +36,8 @@ export const FailureCode = z.enum(['link_expired', 'user_cancelled', 'mfa_locked
 export type FailureCode = z.infer<typeof FailureCode>;
 
 const stepId = z.string().check(z.minLength(1), z.maxLength(64));
+/** The provider's display name, so a step drawn after a reload can name it. */
+const providerName = z.optional(z.string());
 
 export const ProvidersStep = z.object({ kind: z.literal('providers'), id: stepId, providers: z.array(ProviderSummary) });
 
@@ -43,6 +45,7 @@ export const CredentialsStep = z.object({
   kind: z.literal('credentials'),
   id: stepId,
   provider: ProviderId,
+  providerName,
   fields: z.array(Field),
   /** Server-side errors by field name; `_form` for errors that belong to no single field. */
   errors: z.optional(z.record(z.string(), z.string())),
@@ -52,17 +55,19 @@ export const QrStep = z.object({
   kind: z.literal('qr'),
   id: stepId,
   provider: ProviderId,
+  providerName,
   payload: z.string(),
   expiresAt: IsoDateTime,
   code: z.optional(z.string()),
 });
 
-export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, authorizeUrl: HttpUrl });
+export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, authorizeUrl: HttpUrl });
 
 export const MfaStep = z.object({
   kind: z.literal('mfa'),
   id: stepId,
   provider: ProviderId,
+  providerName,
   method: z.enum(['totp', 'sms', 'email', 'app']),
   length: z.number().check(z.int(), z.gte(4), z.lte(10)),
   attemptsLeft: z.number().check(z.int(), z.gte(0)),
@@ -77,6 +82,7 @@ export const SuccessStep = z.object({
   kind: z.literal('success'),
   id: stepId,
   provider: ProviderId,
+  providerName,
   accountId: z.string(),
   redirectUrl: z.optional(HttpUrl),
 });
@@ -88,6 +94,7 @@ export const FailureStep = z.object({
   message: z.string(),
   retryable: z.boolean(),
   provider: z.optional(ProviderId),
+  providerName,
   redirectUrl: z.optional(HttpUrl),
 });
 

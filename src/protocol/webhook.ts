@@ -18,6 +18,3 @@ export const WebhookEvent = z.object({
   reason: z.optional(FailureCode),
 });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
-
-/** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
-export const SIGNATURE_HEADER = 'Keyway-Signature';

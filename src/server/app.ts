@@ -5,6 +5,7 @@ import { requestLog } from './middleware/request-log.js';
 import { flowRoutes } from './routes/flows.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
+import { openApiRoutes } from './routes/openapi.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -23,6 +24,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/api/v1', linkRoutes(services));
+  app.route('/api/v1', openApiRoutes(services.publicUrl));
   app.route('/api/v1/flows', flowRoutes(services));
   app.route('/', hostedRoutes(services));
   for (const routes of options.extraRoutes ?? []) app.route('/', routes);

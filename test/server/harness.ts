@@ -65,11 +65,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(url: string, options: { clock?: TestClock; onWebhookQueued?: () => void } = {}): Promise<Harness> {
+export async function createHarness(url: string, options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string } = {}): Promise<Harness> {
   const store = await openTestStore(url);
   const clock = options.clock ?? new TestClock();
   const sealer = new Sealer(randomBytes(32));
-  const services = createServices({ store, sealer, demo: true, publicUrl: PUBLIC_URL, clock: clock.read, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const services = createServices({ store, sealer, demo: true, publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   const created = await createApiKey(store.db, sealer, { tenantName: 'acme', now: clock.now });
   return {
     app: createApp(services),

@@ -120,3 +120,21 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+describe('OpenAPI document', () => {
+  it('is derived from the protocol schemas and describes the link request fields', async () => {
+    const h = await createHarness(':memory:');
+    try {
+      const response = await h.app.request('/api/v1/openapi.json');
+      assert.equal(response.status, 200);
+      const document = (await response.json()) as { components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
+      const link = document.components.schemas['LinkRequest'];
+      assert.deepEqual(Object.keys(link?.properties ?? {}).sort(), [
+        'api_url', 'expiresOn', 'failure_redirect_url', 'locale', 'name', 'notify_url', 'origins', 'providers', 'reconnect_account', 'success_redirect_url', 'type',
+      ]);
+      assert.deepEqual([...(link?.required ?? [])].sort(), ['api_url', 'expiresOn', 'providers', 'type']);
+    } finally {
+      await h.close();
+    }
+  });
+});

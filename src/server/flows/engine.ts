@@ -334,6 +334,10 @@ export class FlowEngine {
   }
 
   #view(record: FlowRecord): Flow {
-    return flowView(record, this.#options.brand);
+    const flow = flowView(record, this.#options.brand);
+    const step = flow.step;
+    if (step.kind === 'providers' || !step.provider) return flow;
+    const providerName = this.#options.catalogue.get(step.provider)?.summary.name;
+    return providerName ? { ...flow, step: { ...step, providerName } } : flow;
   }
 }

@@ -35,7 +35,7 @@ export class DemoAdapter implements ProviderAdapter {
           length: 6,
           canResend: false,
           maxAttempts: DEMO_MFA_ATTEMPTS,
-          hint: 'the code shown on the demo page',
+          hint: 'the demo page',
         },
         state: { username },
       };

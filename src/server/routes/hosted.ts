@@ -50,16 +50,15 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   let assets: WidgetAssets | undefined;
 
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: services.widgetDir,
-      onFound: (_path, c) => {
-        c.header('Cache-Control', 'public, max-age=31536000, immutable');
-        c.header('X-Content-Type-Options', 'nosniff');
-      },
-    }),
-  );
+  // Built files carry content hashes in their names, so they never change.
+  app.use('/assets/*', async function immutableAssets(c, next) {
+    await next();
+    if (c.res.status === 200) {
+      c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    }
+  });
+  app.use('/assets/*', serveStatic({ root: services.widgetDir }));
 
   app.get('/connect/:token', async (c) => {
     assets ??= readWidgetAssets(services.widgetDir);

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
+import type { AppEnv } from '../context.js';
+
+const schema = (value: z.ZodMiniType) => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
+const json = (name: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, { description: 'Error', ...json('ErrorBody') }]));
+
+/** The OpenAPI document, derived from the protocol's zod schemas rather than written by hand. */
+export function openApiDocument(publicUrl: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Keyway API', version: '1' },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' }, flowToken: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        LinkRequest: schema(LinkRequest),
+        HostedAuthURL: schema(HostedAuthUrl),
+        OpenFlowRequest: schema(OpenFlowRequest),
+        OpenFlowResponse: schema(OpenFlowResponse),
+        Flow: schema(Flow),
+        StepInput: schema(StepInput),
+        WebhookEvent: schema(WebhookEvent),
+        ErrorBody: schema(ErrorBody),
+      },
+    },
+    paths: {
+      '/api/v1/hosted/accounts/link': {
+        post: {
+          summary: 'Create a hosted auth link',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('LinkRequest') },
+          responses: { 201: { description: 'The link', ...json('HostedAuthURL') }, ...errors(400, 401, 404, 415, 422) },
+        },
+      },
+      '/api/v1/flows': {
+        post: {
+          summary: 'Open a flow from a link token',
+          requestBody: { required: true, ...json('OpenFlowRequest') },
+          responses: { 201: { description: 'The flow and its token', ...json('OpenFlowResponse') }, ...errors(404, 409, 410, 422) },
+        },
+      },
+      '/api/v1/flows/current': {
+        get: { summary: 'The current flow', security: [{ flowToken: [] }], responses: { 200: { description: 'The flow', ...json('Flow') }, ...errors(401) } },
+      },
+      '/api/v1/flows/current/steps': {
+        post: {
+          summary: "Answer the current step",
+          security: [{ flowToken: [] }],
+          requestBody: { required: true, ...json('StepInput') },
+          responses: { 200: { description: 'The flow after the step', ...json('Flow') }, ...errors(401, 409, 410, 422) },
+        },
+      },
+    },
+  };
+}
+
+export function openApiRoutes(publicUrl: string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const document = openApiDocument(publicUrl);
+  app.get('/openapi.json', (c) => c.json(document));
+  return app;
+}

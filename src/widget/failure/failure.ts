@@ -1,0 +1,57 @@
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { KeywayContinueEvent } from '../events/continue.js';
+import { t } from '../i18n/localize.js';
+import type { FailureView } from '../internal/failure-reason.js';
+import { alertIcon } from '../internal/icons.js';
+import { customElement } from '../internal/keyway-element.js';
+import { outcomeStyles, redirectNotice } from '../internal/outcome.js';
+import { sharedStyles } from '../internal/shared.styles.js';
+import { StepElement } from '../internal/step-element.js';
+import { tokens } from '../theme/tokens.js';
+import { styles } from './failure.styles.js';
+
+/**
+ * @summary The failure step: why no account was connected, in the user's words.
+ *
+ * Accepts the server's failure step, or one the wizard builds when the link
+ * itself is refused (`link_not_found`, `link_used`, `link_expired`).
+ *
+ * @fires keyway-continue - When the user chooses to leave now instead of waiting for the countdown.
+ *
+ * @csspart base - The step's wrapper.
+ * @csspart icon - The warning mark.
+ * @csspart heading - The step heading.
+ * @csspart redirect - The countdown and continue button.
+ * @csspart countdown - The "Redirecting in N s" line.
+ * @csspart continue-button - The "Continue now" button.
+ *
+ * @cssproperty --keyway-color-danger - The warning mark.
+ * @cssproperty --keyway-color-primary - The continue button.
+ */
+@customElement('keyway-failure')
+export class KeywayFailure extends StepElement<FailureView> {
+  static override styles = [tokens, sharedStyles, outcomeStyles, styles];
+
+  /** Seconds until the wizard redirects; the countdown is hidden when undefined. */
+  @property({ type: Number, attribute: 'seconds-left' }) secondsLeft?: number;
+
+  override render() {
+    const step = this.step;
+    if (!step) return nothing;
+    return html`
+      <div class="outcome" part="base">
+        <span class="badge-icon" part="icon">${alertIcon}</span>
+        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t(`failure.${step.reason}.heading`)}</h2>
+        <p class="intro">${t(`failure.${step.reason}.body`)}</p>
+        ${redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'keyway-failure': KeywayFailure;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * English words of the wizard. Every visible string and accessible name comes
+ * from here; `{name}` marks a parameter. Other languages copy the keys and are
+ * typed as `Translation`, so a missing key is a compile error.
+ */
+export const en = {
+  'common.loading': 'Loading…',
+  'common.working': 'Please wait…',
+  'common.retry': 'Try again',
+
+  'wizard.back': 'Back',
+  'wizard.cancel': 'Cancel',
+  'wizard.networkError': 'We could not reach the server. Check your connection and try again.',
+  'wizard.unexpectedError': 'Something went wrong on our side. Please try again.',
+  'wizard.unsupportedStep': 'This sign-in method is not available here yet. Go back and choose another service.',
+
+  'providers.heading': 'Connect an account',
+  'providers.intro': 'Choose the service you want to connect.',
+  'providers.empty': 'No services are available for this link.',
+  'providers.method.oauth': 'Sign in on their website',
+  'providers.method.credentials': 'Username and password',
+  'providers.method.qr': 'Scan a QR code with your phone',
+  'providers.demo': 'Demo',
+
+  'credentials.heading': 'Sign in to {provider}',
+  'credentials.intro': 'Enter the details you use with {provider}.',
+  'credentials.submit': 'Connect',
+  'credentials.choose': 'Choose…',
+
+  'validation.required': 'This field is required.',
+  'validation.pattern': 'This value is not in the expected format.',
+  'validation.email': 'Enter an email address, like name@example.com.',
+  'validation.number': 'Enter a number.',
+  'validation.tooShort': 'Use at least {min} characters.',
+  'validation.tooLong': 'Use at most {max} characters.',
+
+  'mfa.heading': 'Enter your verification code',
+  'mfa.instructions.from': 'Enter the {length}-digit code from {source}.',
+  'mfa.instructions.sentTo': 'Enter the {length}-digit code sent to {source}.',
+  'mfa.source.totp': 'your authenticator app',
+  'mfa.source.app': 'the {provider} app',
+  'mfa.source.sms': 'your phone',
+  'mfa.source.email': 'your email address',
+  'mfa.label': 'Verification code',
+  'mfa.attemptsLeft.one': '{count} attempt left',
+  'mfa.attemptsLeft.other': '{count} attempts left',
+  'mfa.invalidCode': 'That code did not work. Check it and try again.',
+  'mfa.invalidFormat': 'Enter the {length}-digit code.',
+  'mfa.resend': 'Send a new code',
+  'mfa.submit': 'Verify',
+
+  'success.heading': 'Account connected',
+  'success.body': 'Your {provider} account is now connected.',
+  'success.close': 'You can close this window.',
+
+  'redirect.countdown': 'Redirecting in {seconds} s',
+  'redirect.continue': 'Continue now',
+
+  'failure.link_expired.heading': 'This link has expired',
+  'failure.link_expired.body': 'Ask the app that sent you here for a new link.',
+  'failure.link_not_found.heading': 'This link is not valid',
+  'failure.link_not_found.body': 'Check that you opened the whole link, or ask the app that sent you here for a new one.',
+  'failure.link_used.heading': 'This link was already used',
+  'failure.link_used.body': 'Each link works only once. Ask the app that sent you here for a new one.',
+  'failure.user_cancelled.heading': 'Connection cancelled',
+  'failure.user_cancelled.body': 'No account was connected.',
+  'failure.mfa_locked.heading': 'Too many wrong codes',
+  'failure.mfa_locked.body': 'To protect the account, the connection was stopped. Start again with a new link.',
+  'failure.access_denied.heading': 'Access was not granted',
+  'failure.access_denied.body': 'The account was not connected because access was declined.',
+  'failure.provider_error.heading': 'The service did not respond',
+  'failure.provider_error.body': 'The provider had a problem, so the account was not connected. Please try again later.',
+} as const satisfies Record<string, string>;
+
+export type TranslationKey = keyof typeof en;
+export type Translation = Record<TranslationKey, string>;

@@ -1,0 +1,32 @@
+import { property } from 'lit/decorators.js';
+import { KeywayElement } from './keyway-element.js';
+
+/**
+ * What every step element shares: the step it draws, the pending flag the wizard
+ * sets while the server answers, and a heading the wizard focuses when the step
+ * changes (so screen readers announce the new step).
+ */
+export abstract class StepElement<S extends { id: string }> extends KeywayElement {
+  /** The step to draw, as the flow API returned it. */
+  @property({ attribute: false }) step?: S;
+
+  /** True while the wizard waits for the server; controls are disabled. */
+  @property({ type: Boolean, reflect: true }) pending = false;
+
+  /** The provider's display name (steps carry only its id). */
+  @property({ attribute: 'provider-name' }) providerName = '';
+
+  /** Moves focus to the step's heading once it is rendered. */
+  async focusHeading(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-step-heading]')?.focus();
+  }
+}
+
+/** `GOOGLE` → `Google`, `MY_MAIL` → `My mail`: a readable fallback when no name is known. */
+export function displayProviderName(providerId: string | undefined, name: string): string {
+  if (name) return name;
+  if (!providerId) return '';
+  const words = providerId.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

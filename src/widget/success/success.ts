@@ -1,0 +1,59 @@
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { StepOf } from '../../protocol/index.js';
+import { KeywayContinueEvent } from '../events/continue.js';
+import { t } from '../i18n/localize.js';
+import { checkIcon } from '../internal/icons.js';
+import { customElement } from '../internal/keyway-element.js';
+import { outcomeStyles, redirectNotice } from '../internal/outcome.js';
+import { sharedStyles } from '../internal/shared.styles.js';
+import { displayProviderName, StepElement } from '../internal/step-element.js';
+import { tokens } from '../theme/tokens.js';
+import { styles } from './success.styles.js';
+
+/**
+ * @summary The success step: the account is connected.
+ *
+ * The wizard drives the redirect countdown; this element only shows it.
+ *
+ * @fires keyway-continue - When the user chooses to leave now instead of waiting for the countdown.
+ *
+ * @csspart base - The step's wrapper.
+ * @csspart icon - The check mark.
+ * @csspart heading - The step heading.
+ * @csspart redirect - The countdown and continue button.
+ * @csspart countdown - The "Redirecting in N s" line.
+ * @csspart continue-button - The "Continue now" button.
+ *
+ * @cssproperty --keyway-color-success - The check mark.
+ * @cssproperty --keyway-color-primary - The continue button.
+ */
+@customElement('keyway-success')
+export class KeywaySuccess extends StepElement<StepOf<'success'>> {
+  static override styles = [tokens, sharedStyles, outcomeStyles, styles];
+
+  /** Seconds until the wizard redirects; the countdown is hidden when undefined. */
+  @property({ type: Number, attribute: 'seconds-left' }) secondsLeft?: number;
+
+  override render() {
+    const step = this.step;
+    if (!step) return nothing;
+    const provider = displayProviderName(step.provider, this.providerName);
+    return html`
+      <div class="outcome" part="base">
+        <span class="badge-icon" part="icon">${checkIcon}</span>
+        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t('success.heading')}</h2>
+        <p class="intro">
+          ${t('success.body', { provider })} ${step.redirectUrl ? nothing : t('success.close')}
+        </p>
+        ${redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'keyway-success': KeywaySuccess;
+  }
+}

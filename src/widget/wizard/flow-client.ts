@@ -1,0 +1,119 @@
+import { flowStorageKey } from '../../protocol/constants.js';
+import type { Flow, OpenFlowResponse } from '../../protocol/flow.js';
+import type { StepInput } from '../../protocol/step-input.js';
+import { isFlow, isOpenFlowResponse } from './flow-guards.js';
+
+/** The server answered with an error body (`{error: {code, message, details?}}`) or an unreadable one. */
+export class FlowApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'FlowApiError';
+  }
+}
+
+/** No answer at all: offline, DNS, a proxy dropping the connection. */
+export class FlowNetworkError extends Error {
+  constructor(cause: unknown) {
+    super('The flow API could not be reached.', { cause });
+    this.name = 'FlowNetworkError';
+  }
+}
+
+/**
+ * The widget's side of the flow API. Answers are shape-checked before use;
+ * see flow-guards.ts for why the widget does not run the zod schemas.
+ */
+export class FlowClient {
+  constructor(private readonly apiBase: string) {}
+
+  /** `POST /api/v1/flows`: trades the link token for a flow token and the first step. */
+  open(link: string, signal: AbortSignal): Promise<OpenFlowResponse> {
+    return this.request('/api/v1/flows', { method: 'POST', body: JSON.stringify({ link }) }, signal, isOpenFlowResponse);
+  }
+
+  /** `GET /api/v1/flows/current` */
+  current(flowToken: string, signal: AbortSignal): Promise<Flow> {
+    return this.request('/api/v1/flows/current', { method: 'GET', token: flowToken }, signal, isFlow);
+  }
+
+  /** `POST /api/v1/flows/current/steps` */
+  submit(flowToken: string, input: StepInput, signal: AbortSignal): Promise<Flow> {
+    return this.request(
+      '/api/v1/flows/current/steps',
+      { method: 'POST', token: flowToken, body: JSON.stringify(input) },
+      signal,
+      isFlow,
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    options: { method: 'GET' | 'POST'; token?: string; body?: string },
+    signal: AbortSignal,
+    isExpected: (body: unknown) => body is T,
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
+    let response: Response;
+    try {
+      // `fetch` is looked up on each call (not captured) so a test can stand in for the server.
+      response = await fetch(`${this.apiBase}${path}`, {
+        method: options.method,
+        headers,
+        body: options.body,
+        signal,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new FlowNetworkError(error);
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) throw toApiError(response.status, body);
+    if (!isExpected(body)) throw new FlowApiError(response.status, 'invalid_response', 'The server sent an answer the wizard cannot read.');
+    return body;
+  }
+}
+
+function toApiError(status: number, body: unknown): FlowApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}.`;
+  return new FlowApiError(status, code, message, error?.details);
+}
+
+/**
+ * The flow token survives a reload of the tab (sessionStorage) but not the tab itself.
+ * Storage can be refused (sandboxed or partitioned frames); the wizard then keeps the token in memory only.
+ */
+export const flowTokenStore = {
+  key: flowStorageKey,
+  read(link: string): string | undefined {
+    try {
+      return sessionStorage.getItem(this.key(link)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  write(link: string, token: string): void {
+    try {
+      sessionStorage.setItem(this.key(link), token);
+    } catch {
+      /* memory only, see above */
+    }
+  },
+  forget(link: string): void {
+    try {
+      sessionStorage.removeItem(this.key(link));
+    } catch {
+      /* memory only, see above */
+    }
+  },
+};

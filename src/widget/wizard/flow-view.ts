@@ -1,0 +1,51 @@
+import type { Flow } from '../../protocol/flow.js';
+import type { StepInput } from '../../protocol/step-input.js';
+import type { FailureView } from '../internal/failure-reason.js';
+import { t } from '../i18n/localize.js';
+import { FlowApiError, FlowNetworkError } from './flow-client.js';
+import { linkErrorDetails } from './host-messages.js';
+
+/** What the wizard shows: a flow, or the reason its link was refused before any flow existed. */
+export type WizardView =
+  | { type: 'flow'; flow: Flow }
+  | { type: 'link-error'; failure: FailureView; hostOrigins: string[] };
+
+/** What the wizard asks of the server. */
+export type WizardAction = { type: 'open' } | { type: 'submit'; input: StepInput };
+
+const LINK_ERRORS: Record<number, FailureView['reason']> = { 404: 'link_not_found', 409: 'link_used', 410: 'link_expired' };
+
+/**
+ * Turns the open call's 404/409/410 into a failure view. Only an expired link
+ * carries host origins and a redirect (the server knows them from the link);
+ * an unknown or used link must not reveal where it would have led.
+ */
+export function linkErrorView(error: unknown): WizardView | undefined {
+  if (!(error instanceof FlowApiError)) return undefined;
+  const reason = LINK_ERRORS[error.status];
+  if (!reason) return undefined;
+  const details: { hostOrigins: string[]; redirectUrl?: string } =
+    reason === 'link_expired' ? linkErrorDetails(error.details) : { hostOrigins: [] };
+  const { hostOrigins, redirectUrl } = details;
+  const failure: FailureView = { kind: 'failure', id: 'link', reason, message: error.message, retryable: false };
+  if (redirectUrl) failure.redirectUrl = redirectUrl;
+  return { type: 'link-error', failure, hostOrigins };
+}
+
+/** The steps a user can step back from. */
+export const BACK_STEPS: ReadonlySet<string> = new Set(['credentials', 'mfa', 'qr', 'oauth']);
+
+/** The steps that end a flow; there is nothing left to cancel. */
+export const FINAL_STEPS: ReadonlySet<string> = new Set(['success', 'failure']);
+
+export function isApiError(error: unknown, status: number, code?: string): error is FlowApiError {
+  return error instanceof FlowApiError && error.status === status && (code === undefined || error.code === code);
+}
+
+/** Words for the alert, and whether repeating the request may help. Aborted requests say nothing. */
+export function describeError(error: unknown): { message: string; retry: boolean } | undefined {
+  if (error instanceof DOMException && error.name === 'AbortError') return undefined;
+  if (error instanceof FlowNetworkError) return { message: t('wizard.networkError'), retry: true };
+  if (error instanceof FlowApiError && error.status === 422) return { message: error.message, retry: false };
+  return { message: t('wizard.unexpectedError'), retry: true };
+}

@@ -1,0 +1,49 @@
+import type { HostMessage } from '../../protocol/host-message.js';
+
+/** What the wizard needs of `window.opener` / `window.parent`; tests stand in for it. */
+export interface HostMessageTarget {
+  postMessage(message: HostMessage, targetOrigin: string): void;
+}
+
+/**
+ * Posts one copy of the message per allowed origin. The browser drops a copy whose
+ * origin does not match the receiving page, so only the host origins ever see it.
+ * Anything that is not an exact origin (including `'*'`) is skipped.
+ */
+export function postToHost(target: HostMessageTarget | null, origins: readonly string[], message: HostMessage): void {
+  if (!target) return;
+  for (const origin of new Set(origins)) {
+    if (!isWebOrigin(origin)) continue;
+    target.postMessage(message, origin);
+  }
+}
+
+/** Reads `hostOrigins` and `redirectUrl` from a 410 link_expired error's details, keeping only valid values. */
+export function linkErrorDetails(details: unknown): { hostOrigins: string[]; redirectUrl?: string } {
+  const raw = (details ?? {}) as { hostOrigins?: unknown; redirectUrl?: unknown };
+  const hostOrigins = Array.isArray(raw.hostOrigins)
+    ? raw.hostOrigins.filter(isWebOrigin)
+    : [];
+  const redirectUrl = typeof raw.redirectUrl === 'string' && isHttpUrl(raw.redirectUrl) ? raw.redirectUrl : undefined;
+  return redirectUrl ? { hostOrigins, redirectUrl } : { hostOrigins };
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** An exact origin such as `https://app.example.com` (the protocol's WebOrigin rule, without zod). */
+export function isWebOrigin(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,292 @@
+import { Task, TaskStatus } from '@lit/task';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { HOST_MESSAGE_VERSION } from '../../protocol/constants.js';
+import type { Flow } from '../../protocol/flow.js';
+import type { HostMessage, HostMessageType } from '../../protocol/host-message.js';
+import type { Step, StepInput } from '../../protocol/index.js';
+import { KeywayExitEvent } from '../events/exit.js';
+import { KeywayFailureEvent } from '../events/failure.js';
+import { KeywayStepEvent } from '../events/step.js';
+import type { KeywaySubmitEvent } from '../events/submit.js';
+import { KeywaySuccessEvent } from '../events/success.js';
+import { setLanguage } from '../i18n/localize.js';
+import type { FailureView } from '../internal/failure-reason.js';
+import { customElement, KeywayElement } from '../internal/keyway-element.js';
+import { sharedStyles } from '../internal/shared.styles.js';
+import type { StepElement } from '../internal/step-element.js';
+import { tokens } from '../theme/tokens.js';
+import { applyBrand } from './brand.js';
+import { FlowApiError, FlowClient, flowTokenStore } from './flow-client.js';
+import { describeError, isApiError, linkErrorView, type WizardAction, type WizardView } from './flow-view.js';
+import { isHttpUrl, postToHost, type HostMessageTarget } from './host-messages.js';
+import { RedirectCountdown } from './redirect-countdown.js';
+import { renderCard } from './wizard.render.js';
+import { styles } from './wizard.styles.js';
+
+import '../credentials/credentials.js';
+import '../failure/failure.js';
+import '../mfa/mfa.js';
+import '../providers/providers.js';
+import '../success/success.js';
+
+type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
+
+
+/**
+ * @summary The Keyway wizard: opens a flow from a link and walks the user through its steps.
+ *
+ * The server drives the flow; this element draws the step it is given, posts the
+ * user's input back, tells the host page what happens (postMessage to the flow's
+ * host origins only) and redirects when the flow ends.
+ *
+ * @fires keyway-step - A new step is shown. `detail: {kind, flowId}`.
+ * @fires keyway-success - The account is connected. `detail: {flowId, accountId, provider}`.
+ * @fires keyway-failure - The flow ended without an account, or the link was refused. `detail: {flowId, reason, message}`.
+ * @fires keyway-exit - The user cancelled. `detail: {flowId}`.
+ *
+ * @csspart base - The card.
+ * @csspart header - The bar with the back button, brand and cancel button.
+ * @csspart back-button - The back button.
+ * @csspart brand - The brand's logo and name.
+ * @csspart cancel-button - The cancel button.
+ * @csspart body - Where the step is drawn.
+ * @csspart alert - Errors from the server or the network.
+ * @csspart retry-button - Repeats the request that failed.
+ * @csspart step - The current step element's `base`; its other parts are exported under their own
+ *   names (`step-heading`, `provider`, `control`, `submit-button`, `countdown`, …).
+ *
+ * @cssproperty --keyway-color-primary - Buttons and accents; a brand's `primaryColor` sets it.
+ * @cssproperty --keyway-color-on-primary - Text on primary; set with the brand colour for contrast.
+ * @cssproperty --keyway-radius - Corner radius of the card; a brand's `radius` sets it.
+ * @cssproperty --keyway-color-surface - Card background.
+ * @cssproperty --keyway-color-text - Body text.
+ * @cssproperty --keyway-font-family - Font stack. All tokens are listed in `theme/tokens.ts`.
+ */
+@customElement('keyway-wizard')
+export class KeywayWizard extends KeywayElement {
+  static override styles = [tokens, sharedStyles, styles];
+
+  /** The link token from the hosted URL. */
+  @property() link = '';
+
+  /** Origin (and optional path prefix) of the flow API; empty means this page's origin. */
+  @property({ attribute: 'api-base' }) apiBase = '';
+
+  /** Milliseconds shown on the success and failure steps before the redirect. */
+  @property({ type: Number, attribute: 'redirect-delay' }) redirectDelay = 3000;
+
+  @state() protected view?: WizardView;
+
+  private flowToken?: string;
+  private lastAction: WizardAction = { type: 'open' };
+  private resumeOnConnect = false;
+  private readonly countdown = new RedirectCountdown(this, (url) => this.redirect(url));
+  private resizeObserver?: ResizeObserver;
+  private lastHeight = 0;
+
+  private readonly request = new Task<[WizardAction], WizardView>(this, {
+    autoRun: false,
+    task: ([action], { signal }) => this.perform(action, signal),
+    onComplete: (view) => this.show(view),
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.isFramed()) this.observeHeight();
+    if (this.resumeOnConnect) {
+      this.resumeOnConnect = false;
+      void this.run(this.lastAction);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    if (this.request.status === TaskStatus.PENDING) {
+      this.resumeOnConnect = true;
+      this.request.abort();
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('link') || changed.has('apiBase')) {
+      this.flowToken = undefined;
+      this.view = undefined;
+      this.countdown.stop();
+      if (this.link) void this.run({ type: 'open' });
+      else this.view = linkErrorView(new FlowApiError(404, 'link_not_found', 'No link was given.'));
+    }
+  }
+
+  override render() {
+    const error = this.request.status === TaskStatus.ERROR ? this.request.error : undefined;
+    return renderCard({
+      view: this.view,
+      pending: this.request.status === TaskStatus.PENDING,
+      error: error === undefined ? undefined : describeError(error),
+      secondsLeft: this.countdown.secondsLeft,
+      onSubmit: (event) => this.onStepSubmit(event),
+      onBack: (step) => void this.run({ type: 'submit', input: { kind: 'back', stepId: step.id } }),
+      onCancel: (step) => void this.cancel(step),
+      onContinue: () => this.countdown.now(),
+      onRetry: () => void this.run(this.lastAction),
+    });
+  }
+
+  /** Where host messages go: the opener of a popup, else the parent of a frame, else nowhere. */
+  protected messageTarget(): HostMessageTarget | null {
+    if (window.opener) return window.opener as HostMessageTarget;
+    return window.parent !== window ? window.parent : null;
+  }
+
+  protected isFramed(): boolean {
+    return window.parent !== window;
+  }
+
+  /** Leaves for the host's success or failure URL. */
+  protected redirect(url: string): void {
+    window.location.assign(url);
+  }
+
+  private run(action: WizardAction): Promise<void> {
+    this.lastAction = action;
+    return this.request.run([action]);
+  }
+
+  private async perform(action: WizardAction, signal: AbortSignal): Promise<WizardView> {
+    const client = new FlowClient(this.apiBase);
+    const token = this.flowToken ?? flowTokenStore.read(this.link);
+    if (action.type === 'submit' && token) {
+      try {
+        return { type: 'flow', flow: await client.submit(token, action.input, signal) };
+      } catch (error) {
+        // Another tab moved the flow on, or it expired: the server's current step is the truth.
+        if (isApiError(error, 409, 'step_mismatch') || isApiError(error, 410)) {
+          return { type: 'flow', flow: await client.current(token, signal) };
+        }
+        if (!isApiError(error, 401)) throw error;
+        this.forgetToken();
+        return this.openFlow(client, signal);
+      }
+    }
+    if (token) {
+      try {
+        const flow = await client.current(token, signal);
+        this.flowToken = token;
+        return { type: 'flow', flow };
+      } catch (error) {
+        if (!isApiError(error, 401)) throw error;
+        this.forgetToken();
+      }
+    }
+    return this.openFlow(client, signal);
+  }
+
+  private async openFlow(client: FlowClient, signal: AbortSignal): Promise<WizardView> {
+    try {
+      const opened = await client.open(this.link, signal);
+      this.flowToken = opened.token;
+      flowTokenStore.write(this.link, opened.token);
+      return { type: 'flow', flow: opened.flow };
+    } catch (error) {
+      const refused = linkErrorView(error);
+      if (refused) return refused;
+      throw error;
+    }
+  }
+
+  private forgetToken(): void {
+    this.flowToken = undefined;
+    flowTokenStore.forget(this.link);
+  }
+
+  private show(view: WizardView): void {
+    const previous = this.view;
+    this.view = view;
+    if (view.type === 'link-error') {
+      this.countdown.stop();
+      this.announceFailure('', view.failure, view.hostOrigins);
+      return;
+    }
+    const { flow } = view;
+    setLanguage(flow.locale);
+    applyBrand(this, flow.brand);
+    const first = previous?.type !== 'flow';
+    if (first) this.post('ready', {});
+    if (first || previous.flow.step.id !== flow.step.id) this.onStepChange(flow, !first);
+  }
+
+  private onStepChange(flow: Flow, moveFocus: boolean): void {
+    const step = flow.step;
+    this.countdown.stop();
+    this.emit(new KeywayStepEvent({ kind: step.kind, flowId: flow.id }));
+    this.post('step', { kind: step.kind });
+    if (step.kind === 'success') {
+      this.post('success', { accountId: step.accountId, provider: step.provider });
+      this.emit(new KeywaySuccessEvent({ flowId: flow.id, accountId: step.accountId, provider: step.provider }));
+      this.scheduleRedirect(step.redirectUrl);
+    } else if (step.kind === 'failure') {
+      this.announceFailure(flow.id, step, flow.hostOrigins);
+    }
+    if (moveFocus) void this.focusStep();
+  }
+
+  private announceFailure(flowId: string, failure: FailureView, hostOrigins: readonly string[]): void {
+    const { reason, message } = failure;
+    if (reason !== 'link_not_found' && reason !== 'link_used') {
+      postToHost(this.messageTarget(), hostOrigins, { keyway: HOST_MESSAGE_VERSION, type: 'failure', flowId, data: { reason, message } });
+    }
+    this.emit(new KeywayFailureEvent({ flowId, reason, message }));
+    this.scheduleRedirect(failure.redirectUrl);
+  }
+
+  private scheduleRedirect(url: string | undefined): void {
+    if (!url || !isHttpUrl(url)) return;
+    const delay = Number.isFinite(this.redirectDelay) && this.redirectDelay >= 0 ? this.redirectDelay : 3000;
+    this.countdown.start(url, delay);
+  }
+
+  private async focusStep(): Promise<void> {
+    await this.updateComplete;
+    await this.renderRoot.querySelector<StepElement<Step>>('.step')?.focusHeading();
+  }
+
+  private onStepSubmit(event: KeywaySubmitEvent): void {
+    // Step input can hold credentials: it stops here and never reaches the host page's DOM.
+    event.stopPropagation();
+    if (this.request.status === TaskStatus.PENDING) return;
+    void this.run({ type: 'submit', input: event.input });
+  }
+
+  private async cancel(step: Step): Promise<void> {
+    const input: StepInput = { kind: 'cancel', stepId: step.id };
+    await this.run({ type: 'submit', input });
+    const flowId = this.view?.type === 'flow' ? this.view.flow.id : '';
+    this.post('exit', {});
+    this.emit(new KeywayExitEvent({ flowId }));
+  }
+
+  private post<T extends HostMessageType>(type: T, data: HostMessageData<T>): void {
+    if (this.view?.type !== 'flow') return;
+    const { flow } = this.view;
+    const message = { keyway: HOST_MESSAGE_VERSION, type, flowId: flow.id, data } as HostMessage;
+    postToHost(this.messageTarget(), flow.hostOrigins, message);
+  }
+
+  private observeHeight(): void {
+    this.resizeObserver ??= new ResizeObserver(([entry]) => {
+      const height = Math.ceil(entry?.borderBoxSize[0]?.blockSize ?? this.getBoundingClientRect().height);
+      if (height === this.lastHeight || this.view?.type !== 'flow') return;
+      this.lastHeight = height;
+      this.post('resize', { height });
+    });
+    this.resizeObserver.observe(this);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'keyway-wizard': KeywayWizard;
+  }
+}

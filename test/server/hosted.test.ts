@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createHarness, createLink, type Harness } from './harness.js';
+
+/** A built-wizard directory with just the manifest and an entry file, so the page can be rendered without Vite. */
+function widgetDirFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyway-widget-'));
+  mkdirSync(join(dir, '.vite'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'assets', 'hosted-abc123.js'), 'export {};');
+  writeFileSync(join(dir, '.vite', 'manifest.json'), JSON.stringify({ 'src/widget/hosted.ts': { file: 'assets/hosted-abc123.js', css: ['assets/hosted-abc123.css'], isEntry: true } }));
+  return dir;
+}
+
+describe('hosted page', () => {
+  let h: Harness;
+  let widgetDir: string;
+  before(async () => {
+    widgetDir = widgetDirFixture();
+    h = await createHarness(':memory:', { widgetDir });
+  });
+  after(async () => {
+    await h.close();
+    rmSync(widgetDir, { recursive: true, force: true });
+  });
+
+  it('serves the wizard with a strict CSP framed only by the link’s origins, no-referrer and no-store', async () => {
+    const token = await createLink(h, { origins: ['https://app.acme.test', 'https://admin.acme.test'] });
+    const response = await h.app.request(`/connect/${token}`);
+    assert.equal(response.status, 200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /style-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors https:\/\/app\.acme\.test https:\/\/admin\.acme\.test/);
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const html = await response.text();
+    assert.match(html, new RegExp(`<keyway-wizard link="${token}">`));
+    assert.match(html, /<script type="module" src="\/assets\/hosted-abc123\.js"><\/script>/);
+    assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
+  });
+
+  it('forbids framing when the link names no origin, and answers 404 for an unknown link', async () => {
+    const unknown = await h.app.request(`/connect/${'z'.repeat(43)}`);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  });
+
+  it('does not echo a malformed token into the page', async () => {
+    const response = await h.app.request('/connect/%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    assert.equal(response.status, 404);
+    assert.doesNotMatch(await response.text(), /alert\(1\)/);
+  });
+
+  it('serves built assets as immutable', async () => {
+    const response = await h.app.request('/assets/hosted-abc123.js');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('cache-control') ?? '', /immutable/);
+  });
+});

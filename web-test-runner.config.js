@@ -1,0 +1,68 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+/**
+ * Prints one closing line CI can read: `wtr: N passed, N failed, N skipped`.
+ * The runner asks reporters for progress once more after `stop()`; answering only
+ * then puts the line last, after the default reporter's own summary, and once. A test file that fails to load
+ * (or errors outside a test) counts as one failure.
+ */
+function closingLineReporter() {
+  const count = (sessions) => {
+    const totals = { passed: 0, failed: 0, skipped: 0 };
+    const visit = (suite) => {
+      for (const test of suite.tests) {
+        if (test.skipped) totals.skipped += 1;
+        else if (test.passed) totals.passed += 1;
+        else totals.failed += 1;
+      }
+      for (const child of suite.suites) visit(child);
+    };
+    for (const session of sessions) {
+      const failedBefore = totals.failed;
+      if (session.testResults) visit(session.testResults);
+      if (session.passed === false && totals.failed === failedBefore) totals.failed += 1;
+    }
+    return totals;
+  };
+  let ended = false;
+  return {
+    stop() {
+      ended = true;
+    },
+    getTestProgress({ sessions }) {
+      if (!ended) return [];
+      const { passed, failed, skipped } = count(sessions);
+      return [`wtr: ${passed} passed, ${failed} failed, ${skipped} skipped`];
+    },
+  };
+}
+
+export default {
+  files: ['test/widget/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 2,
+  // A hung test should fail the run rather than stall CI.
+  testFramework: { config: { timeout: 5000 } },
+  // Tests run Lit in dev mode on purpose (its extra checks); its banner is noise.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  reporters: [defaultReporter(), closingLineReporter()],
+};
