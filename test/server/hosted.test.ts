@@ -40,7 +40,7 @@ describe('hosted page', () => {
     assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const html = await response.text();
-    assert.match(html, new RegExp(`<keyway-wizard link="${token}">`));
+    assert.match(html, new RegExp(`<keyway-wizard link="${token}" heading-level="1">`));
     assert.match(html, /<script type="module" src="\/assets\/hosted-abc123\.js"><\/script>/);
     assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
   });

@@ -47,7 +47,7 @@ describe('<keyway-failure>', () => {
     for (const [reason, heading] of Object.entries(expected)) {
       const step = { ...failureStep, reason: reason as keyof typeof expected };
       const el = await fixture<KeywayFailure>(html`<keyway-failure .step=${step}></keyway-failure>`);
-      expect(el.shadowRoot!.querySelector('h2')!.textContent, reason).to.equal(heading);
+      expect(el.shadowRoot!.querySelector('[role="heading"]')!.textContent, reason).to.equal(heading);
     }
   });
 

@@ -15,6 +15,13 @@ function buttons(el: KeywayProviders): HTMLButtonElement[] {
 }
 
 describe('<keyway-providers>', () => {
+  it('draws its heading at level 2 by default and at the level it is given', async () => {
+    const el = await renderProviders();
+    expect(el.shadowRoot!.querySelector('[role="heading"]')!.getAttribute('aria-level')).to.equal('2');
+    const page = await fixture<KeywayProviders>(html`<keyway-providers .step=${providersStep} heading-level="1"></keyway-providers>`);
+    expect(page.shadowRoot!.querySelector('[role="heading"]')!.getAttribute('aria-level')).to.equal('1');
+  });
+
   it('shows one button per provider the step allows, with its name and sign-in method', async () => {
     const el = await renderProviders();
     const shown = buttons(el);

@@ -110,8 +110,8 @@ describe('<keyway-wizard>', () => {
       body: { kind: 'providers', stepId: 'step-providers', provider: 'DEMO' },
     });
     expect(leaked, 'step input must not reach the page').to.equal(false);
-    expect(credentials.shadowRoot!.querySelector('h2')!.textContent).to.equal('Sign in to Demo bank');
-    await waitUntil(() => credentials.shadowRoot!.activeElement?.tagName === 'H2', 'focus did not move to the heading');
+    expect(credentials.shadowRoot!.querySelector('[role="heading"]')!.textContent).to.equal('Sign in to Demo bank');
+    await waitUntil(() => credentials.shadowRoot!.activeElement?.getAttribute('role') === 'heading', 'focus did not move to the heading');
   });
 
   it('marks the step pending while the server answers', async () => {
@@ -146,7 +146,7 @@ describe('<keyway-wizard>', () => {
     await shows(el, 'keyway-providers');
     clickProvider(el, 'DEMO');
     const failure = await shows(el, 'keyway-failure');
-    expect(failure.shadowRoot!.querySelector('h2')!.textContent).to.equal('This link has expired');
+    expect(failure.shadowRoot!.querySelector('[role="heading"]')!.textContent).to.equal('This link has expired');
   });
 
   it('shows a 422 message in an alert and keeps the step', async () => {
@@ -251,7 +251,7 @@ describe('<keyway-wizard>', () => {
     serve(apiError(410, 'link_expired', 'This link has expired.', { redirectUrl: 'https://app.example.com/failed', hostOrigins: [HOST] }));
     const el = await openWizard(50);
     const failure = await shows(el, 'keyway-failure');
-    expect(failure.shadowRoot!.querySelector('h2')!.textContent).to.equal('This link has expired');
+    expect(failure.shadowRoot!.querySelector('[role="heading"]')!.textContent).to.equal('This link has expired');
     expect(el.posted).to.deep.equal([
       { message: { keyway: 1, type: 'failure', flowId: '', data: { reason: 'link_expired', message: 'This link has expired.' } }, targetOrigin: HOST },
     ]);
@@ -267,7 +267,7 @@ describe('<keyway-wizard>', () => {
       serve(apiError(status, code, code, { redirectUrl: 'https://evil.example/', hostOrigins: [HOST] }));
       const el = await openWizard(10);
       const failure = await shows(el, 'keyway-failure');
-      expect(failure.shadowRoot!.querySelector('h2')!.textContent).to.equal(heading);
+      expect(failure.shadowRoot!.querySelector('[role="heading"]')!.textContent).to.equal(heading);
       expect((failure as KeywayFailure).step!.redirectUrl).to.equal(undefined);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(el.posted).to.deep.equal([]);

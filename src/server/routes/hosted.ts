@@ -41,7 +41,7 @@ ${styles}
 <script type="module" src="${escapeHtml(assets.script)}"></script>
 </head>
 <body>
-<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}"></keyway-wizard></main>
+<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}" heading-level="1"></keyway-wizard></main>
 </body>
 </html>`;
 }

@@ -63,7 +63,7 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
     const formError = step.errors?.['_form'];
     return html`
       <div part="base">
-        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</h2>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</div>
         <p class="intro">${t('credentials.intro', { provider })}</p>
         ${formError
           ? html`<p class="alert" part="form-error" role="alert">${alertIcon}<span>${formError}</span></p>`

@@ -42,7 +42,7 @@ export class KeywayFailure extends StepElement<FailureView> {
     return html`
       <div class="outcome" part="base">
         <span class="badge-icon" part="icon">${alertIcon}</span>
-        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t(`failure.${step.reason}.heading`)}</h2>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t(`failure.${step.reason}.heading`)}</div>
         <p class="intro">${t(`failure.${step.reason}.body`)}</p>
         ${redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
       </div>

@@ -16,6 +16,9 @@ export abstract class StepElement<S extends { id: string }> extends KeywayElemen
   /** The provider's display name (steps carry only its id). */
   @property({ attribute: 'provider-name' }) providerName = '';
 
+  /** The level of the step's heading: 1 when the wizard is the whole page, 2 (default) inside a host page. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
   /** Moves focus to the step's heading once it is rendered. */
   async focusHeading(): Promise<void> {
     await this.updateComplete;

@@ -62,7 +62,7 @@ export class KeywayMfa extends StepElement<StepOf<'mfa'>> {
     const describedBy = ['mfa-instructions', 'mfa-attempts', error ? 'mfa-error' : ''].filter(Boolean).join(' ');
     return html`
       <div part="base">
-        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t('mfa.heading')}</h2>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('mfa.heading')}</div>
         <p class="intro" id="mfa-instructions">${t(fromSource, { length: step.length, source })}</p>
         <form part="form" novalidate @submit=${this.onSubmit} @input=${this.onInput} @paste=${this.onPaste}>
           <div class="field">

@@ -40,7 +40,7 @@ export class KeywayProviders extends StepElement<StepOf<'providers'>> {
     const providers = this.step?.providers ?? [];
     return html`
       <div part="base">
-        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t('providers.heading')}</h2>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('providers.heading')}</div>
         <p class="intro">${providers.length ? t('providers.intro') : t('providers.empty')}</p>
         <ul class="list" part="list" role="list">
           ${providers.map((provider) => html`<li>${this.renderProvider(provider)}</li>`)}

@@ -42,7 +42,7 @@ export class KeywaySuccess extends StepElement<StepOf<'success'>> {
     return html`
       <div class="outcome" part="base">
         <span class="badge-icon" part="icon">${checkIcon}</span>
-        <h2 class="heading" part="heading" tabindex="-1" data-step-heading>${t('success.heading')}</h2>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('success.heading')}</div>
         <p class="intro">
           ${t('success.body', { provider })} ${step.redirectUrl ? nothing : t('success.close')}
         </p>

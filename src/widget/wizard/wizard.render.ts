@@ -20,6 +20,7 @@ export interface CardState {
   pending: boolean;
   error: { message: string; retry: boolean } | undefined;
   secondsLeft: number | undefined;
+  headingLevel: number;
   onSubmit(event: KeywaySubmitEvent): void;
   onBack(step: Step): void;
   onCancel(step: Step): void;
@@ -89,7 +90,7 @@ function renderStep(step: Step, state: CardState): TemplateResult {
   switch (step.kind) {
     case 'providers':
       return html`
-        <keyway-providers class="step" exportparts=${STEP_PARTS} .step=${step} .pending=${pending} @keyway-submit=${onSubmit}>
+        <keyway-providers class="step" exportparts=${STEP_PARTS} .step=${step} .pending=${pending} .headingLevel=${state.headingLevel} @keyway-submit=${onSubmit}>
         </keyway-providers>
       `;
     case 'credentials':
@@ -98,6 +99,7 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           class="step"
           exportparts=${STEP_PARTS}
           .step=${step}
+          .headingLevel=${state.headingLevel}
           .pending=${pending}
           .providerName=${step.providerName ?? ''}
           @keyway-submit=${onSubmit}
@@ -109,6 +111,7 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           class="step"
           exportparts=${STEP_PARTS}
           .step=${step}
+          .headingLevel=${state.headingLevel}
           .pending=${pending}
           .providerName=${step.providerName ?? ''}
           @keyway-submit=${onSubmit}
@@ -120,6 +123,7 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           class="step"
           exportparts=${STEP_PARTS}
           .step=${step}
+          .headingLevel=${state.headingLevel}
           .providerName=${step.providerName ?? ''}
           .secondsLeft=${state.secondsLeft}
           @keyway-continue=${state.onContinue}
@@ -140,6 +144,7 @@ function renderFailure(failure: FailureView, state: CardState): TemplateResult {
       class="step"
       exportparts=${STEP_PARTS}
       .step=${failure}
+      .headingLevel=${state.headingLevel}
       .secondsLeft=${state.secondsLeft}
       @keyway-continue=${state.onContinue}
     ></keyway-failure>

@@ -74,6 +74,9 @@ export class KeywayWizard extends KeywayElement {
   @property({ attribute: 'api-base' }) apiBase = '';
 
   /** Milliseconds shown on the success and failure steps before the redirect. */
+  /** Level of the step headings: 1 when the wizard is the page's main content (the hosted page), 2 inside a host page. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
   @property({ type: Number, attribute: 'redirect-delay' }) redirectDelay = 3000;
 
   @state() protected view?: WizardView;
@@ -126,6 +129,7 @@ export class KeywayWizard extends KeywayElement {
       pending: this.request.status === TaskStatus.PENDING,
       error: error === undefined ? undefined : describeError(error),
       secondsLeft: this.countdown.secondsLeft,
+      headingLevel: this.headingLevel,
       onSubmit: (event) => this.onStepSubmit(event),
       onBack: (step) => void this.run({ type: 'submit', input: { kind: 'back', stepId: step.id } }),
       onCancel: (step) => void this.cancel(step),

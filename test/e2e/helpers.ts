@@ -1,0 +1,57 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../src/server/providers/demo.js';
+
+export const keywayUrl = () => process.env['KEYWAY_E2E_URL'] as string;
+export const hostOrigin = () => process.env['KEYWAY_E2E_HOST'] as string;
+export const webhookSecret = () => process.env['KEYWAY_E2E_WEBHOOK_SECRET'] as string;
+
+/** What the host's backend does: the seed-003 request with its API key. */
+export async function createLink(request: APIRequestContext, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await request.post(`${keywayUrl()}/api/v1/hosted/accounts/link`, {
+    headers: { 'X-API-KEY': process.env['KEYWAY_E2E_API_KEY'] as string, accept: 'application/json' },
+    data: {
+      type: 'create',
+      providers: ['DEMO'],
+      api_url: keywayUrl(),
+      expiresOn: new Date(Date.now() + 10 * 60 * 1000).toISOString(),
+      success_redirect_url: `${hostOrigin()}/done?result=success`,
+      failure_redirect_url: `${hostOrigin()}/done?result=failure`,
+      notify_url: `${hostOrigin()}/hooks`,
+      name,
+      ...extra,
+    },
+  });
+  expect(response.status()).toBe(201);
+  const body = (await response.json()) as { object: string; url: string };
+  expect(body.object).toBe('HostedAuthURL');
+  return body.url;
+}
+
+/** Opens the host page and clicks its button, which opens the wizard link as a popup. */
+export async function openAsPopup(page: Page, linkUrl: string): Promise<Page> {
+  await page.goto(`${hostOrigin()}/host.html?link=${encodeURIComponent(linkUrl)}`);
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Connect an account' }).click()]);
+  popup.setDefaultTimeout(5000);
+  return popup;
+}
+
+export async function signInToDemo(wizard: Page): Promise<void> {
+  await wizard.getByRole('button', { name: /Demo provider/ }).click();
+  await wizard.getByLabel('Username').fill('demo');
+  await wizard.getByLabel('Password', { exact: true }).fill('demo');
+  await wizard.getByRole('button', { name: 'Connect' }).click();
+  await expect(wizard.getByLabel('Verification code')).toBeVisible();
+}
+
+export function currentTotp(): string {
+  return new OTPAuth.TOTP({ digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(DEMO_TOTP_SECRET) }).generate();
+}
+
+export async function hostMessages(page: Page): Promise<{ keyway: number; type: string; flowId: string; data: Record<string, unknown> }[]> {
+  return page.evaluate(() => (window as unknown as { keywayMessages: never[] }).keywayMessages);
+}
+
+export async function receivedHooks(request: APIRequestContext): Promise<{ headers: Record<string, string>; body: string }[]> {
+  return (await request.get(`${hostOrigin()}/hooks`)).json();
+}
