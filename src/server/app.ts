@@ -16,10 +16,11 @@ export interface AppOptions {
 export function createApp(services: Services, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (options.log) app.use('*', requestLog({ log: options.log }));
+  // Set on the finished response in place: `c.header()` after `next()` would copy the whole response.
   app.use('/api/*', async function apiHeaders(c, next) {
     await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('Cache-Control', 'no-store');
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

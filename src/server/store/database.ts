@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SelectQueryBuilder } from 'kysely';
-import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 
@@ -44,12 +43,16 @@ function openSqlite(file: string): Store {
   // WAL lets the CLI and a running server share the file; busy_timeout makes writers wait instead of failing.
   connection.pragma('journal_mode = WAL');
   connection.pragma('busy_timeout = 5000');
+  // In WAL mode NORMAL still survives a crash of the process; only a power loss can drop the last commits.
+  connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   return { db, dialect: 'sqlite', skipLocked: (query) => query, close: () => db.destroy() };
 }
 
 async function openPostgres(options: StoreOptions): Promise<Store> {
+  // Loaded only for PostgreSQL, so the embedded default starts without it.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: options.url,
     max: 10,
