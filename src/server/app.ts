@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Services } from './context.js';
 import { errorBody, handleError } from './errors.js';
+import { MAX_BODY_BYTES } from './validate.js';
 import { requestLog } from './middleware/request-log.js';
 import { flowRoutes } from './routes/flows.js';
 import { hostedRoutes } from './routes/hosted.js';
@@ -22,6 +24,12 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     c.res.headers.set('Cache-Control', 'no-store');
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
+
+  // Refuse oversized bodies while they stream in, before anything buffers them.
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/api/v1', linkRoutes(services));

@@ -138,3 +138,17 @@ describe('OpenAPI document', () => {
     }
   });
 });
+
+describe('oversized bodies', () => {
+  it('refuses a body over 64 KB with 413 and stores nothing', async () => {
+    const h = await createHarness(':memory:');
+    try {
+      const response = await postJson(h.app, '/api/v1/hosted/accounts/link', linkRequest(h.clock, { name: 'x'.repeat(70 * 1024) }), { 'x-api-key': h.apiKey });
+      assert.equal(response.status, 413);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'payload_too_large');
+      assert.equal((await h.store.db.selectFrom('links').select('id').execute()).length, 0);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -33,7 +33,8 @@ export function defaultBackoff(attempt: number): number {
 export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker {
   const clock = options.clock ?? Date.now;
   const backoff = options.backoffMs ?? defaultBackoff;
-  const maxAttempts = options.maxAttempts ?? 12;
+  // With the default backoff: about two hours of doubling delays, then hourly, about 20 hours in all.
+  const maxAttempts = options.maxAttempts ?? 30;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const log = options.log ?? ((line: string) => console.log(line));
   let stopped = false;
