@@ -1,4 +1,5 @@
 export * from './constants.js';
+export * from './url-rules.js';
 export * from './common.js';
 export * from './error.js';
 export * from './link.js';

@@ -104,6 +104,12 @@ export class FlowEngine {
     return this.#view(await this.#load(flowToken));
   }
 
+  /** The flow's row version: a cheap read that tells watchers whether anything changed. */
+  async version(flowId: string): Promise<number | undefined> {
+    const row = await this.#options.store.db.selectFrom('flows').select('version').where('id', '=', flowId).executeTakeFirst();
+    return row?.version;
+  }
+
   async submit(flowToken: string, input: StepInput): Promise<Flow> {
     const record = await this.#load(flowToken);
     if (record.row.status === 'expired') throw new ApiError(410, 'flow_expired', 'This flow has expired.');

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { OpenFlowRequest, StepInput } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
 import { flowTokenAuth } from '../middleware/flow-token.js';
+import { flowEvents } from './flow-events.js';
 import { parseJsonBody } from '../validate.js';
 
 /** The public flow API the wizard (or a host's own UI) drives. */
@@ -17,6 +18,8 @@ export function flowRoutes(services: Services): Hono<AppEnv> {
   app.use('/current/*', flowTokenAuth());
 
   app.get('/current', async (c) => c.json(await services.engine.current(c.get('flowToken'))));
+
+  app.get('/current/events', (c) => flowEvents(c, services));
 
   app.post('/current/steps', async (c) => {
     const input = await parseJsonBody(c, StepInput);

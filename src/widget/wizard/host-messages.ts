@@ -1,4 +1,5 @@
 import type { HostMessage } from '../../protocol/host-message.js';
+import { isHttpUrl, isWebOrigin } from '../../protocol/url-rules.js';
 
 /** What the wizard needs of `window.opener` / `window.parent`; tests stand in for it. */
 export interface HostMessageTarget {
@@ -26,24 +27,4 @@ export function linkErrorDetails(details: unknown): { hostOrigins: string[]; red
     : [];
   const redirectUrl = typeof raw.redirectUrl === 'string' && isHttpUrl(raw.redirectUrl) ? raw.redirectUrl : undefined;
   return redirectUrl ? { hostOrigins, redirectUrl } : { hostOrigins };
-}
-
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-/** An exact origin such as `https://app.example.com` (the protocol's WebOrigin rule, without zod). */
-export function isWebOrigin(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-  } catch {
-    return false;
-  }
 }

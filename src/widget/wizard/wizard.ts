@@ -19,7 +19,8 @@ import { tokens } from '../theme/tokens.js';
 import { applyBrand } from './brand.js';
 import { FlowApiError, FlowClient, flowTokenStore } from './flow-client.js';
 import { describeError, isApiError, linkErrorView, type WizardAction, type WizardView } from './flow-view.js';
-import { isHttpUrl, postToHost, type HostMessageTarget } from './host-messages.js';
+import { isHttpUrl } from '../../protocol/url-rules.js';
+import { postToHost, type HostMessageTarget } from './host-messages.js';
 import { RedirectCountdown } from './redirect-countdown.js';
 import { renderCard } from './wizard.render.js';
 import { styles } from './wizard.styles.js';
@@ -31,7 +32,6 @@ import '../providers/providers.js';
 import '../success/success.js';
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
-
 
 /**
  * @summary The Keyway wizard: opens a flow from a link and walks the user through its steps.
@@ -74,10 +74,10 @@ export class KeywayWizard extends KeywayElement {
   @property({ attribute: 'api-base' }) apiBase = '';
 
   /** Milliseconds shown on the success and failure steps before the redirect. */
+  @property({ type: Number, attribute: 'redirect-delay' }) redirectDelay = 3000;
+
   /** Level of the step headings: 1 when the wizard is the page's main content (the hosted page), 2 inside a host page. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
-
-  @property({ type: Number, attribute: 'redirect-delay' }) redirectDelay = 3000;
 
   @state() protected view?: WizardView;
 
