@@ -23,6 +23,8 @@ export const Flow = z.object({
   locale: z.optional(Locale),
   /** The only origins the wizard posts host messages to. */
   hostOrigins: z.array(WebOrigin),
+  /** Where the user is: the step's position among the steps the chosen provider needs (absent on outcomes). */
+  progress: z.optional(z.object({ step: z.number().check(z.int(), z.gte(1)), of: z.number().check(z.int(), z.gte(1)) })),
   step: Step,
 });
 export type Flow = z.infer<typeof Flow>;

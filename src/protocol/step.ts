@@ -26,6 +26,8 @@ export const Field = z.object({
   minLength: z.optional(z.number()),
   maxLength: z.optional(z.number()),
   hint: z.optional(z.string()),
+  /** A longer explanation, shown on demand in a help popover. */
+  help: z.optional(z.string()),
   /** The HTML `autocomplete` token, so password managers can fill the field. */
   autocomplete: z.optional(z.string()),
   options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
@@ -38,6 +40,8 @@ export type FailureCode = z.infer<typeof FailureCode>;
 const stepId = z.string().check(z.minLength(1), z.maxLength(64));
 /** The provider's display name, so a step drawn after a reload can name it. */
 const providerName = z.optional(z.string());
+/** A longer explanation of the step, shown on demand in a help popover. */
+const help = z.optional(z.string());
 
 export const ProvidersStep = z.object({ kind: z.literal('providers'), id: stepId, providers: z.array(ProviderSummary) });
 
@@ -46,6 +50,7 @@ export const CredentialsStep = z.object({
   id: stepId,
   provider: ProviderId,
   providerName,
+  help,
   fields: z.array(Field),
   /** Server-side errors by field name; `_form` for errors that belong to no single field. */
   errors: z.optional(z.record(z.string(), z.string())),
@@ -56,18 +61,20 @@ export const QrStep = z.object({
   id: stepId,
   provider: ProviderId,
   providerName,
+  help,
   payload: z.string(),
   expiresAt: IsoDateTime,
   code: z.optional(z.string()),
 });
 
-export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, authorizeUrl: HttpUrl });
+export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, help, authorizeUrl: HttpUrl });
 
 export const MfaStep = z.object({
   kind: z.literal('mfa'),
   id: stepId,
   provider: ProviderId,
   providerName,
+  help,
   method: z.enum(['totp', 'sms', 'email', 'app']),
   length: z.number().check(z.int(), z.gte(4), z.lte(10)),
   attemptsLeft: z.number().check(z.int(), z.gte(0)),

@@ -38,6 +38,7 @@ for (const dialect of dialects()) {
       assert.equal(flow.step.kind, 'providers');
       assert.deepEqual((flow.step['providers'] as { id: string; demo: boolean }[]).map((p) => [p.id, p.demo]), [['DEMO', true]]);
       assert.deepEqual(flow.hostOrigins, ['https://app.acme.test']);
+      assert.deepEqual((flow as unknown as { progress: unknown }).progress, { step: 1, of: 3 });
     });
 
     it('walks the demo provider through credentials and TOTP to success, storing the account and queuing the webhook', async () => {
@@ -45,6 +46,8 @@ for (const dialect of dialects()) {
       assert.equal(flow.step.kind, 'mfa');
       assert.equal(flow.step['length'], 6);
       assert.equal(flow.step['attemptsLeft'], 3);
+      assert.equal(flow.step['providerName'], 'Demo provider');
+      assert.deepEqual((flow as unknown as { progress: unknown }).progress, { step: 3, of: 3 });
       const done = await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });
       assert.equal(done.status, 'succeeded');
       assert.equal(done.step.kind, 'success');

@@ -342,8 +342,14 @@ export class FlowEngine {
   #view(record: FlowRecord): Flow {
     const flow = flowView(record, this.#options.brand);
     const step = flow.step;
-    if (step.kind === 'providers' || !step.provider) return flow;
-    const providerName = this.#options.catalogue.get(step.provider)?.summary.name;
-    return providerName ? { ...flow, step: { ...step, providerName } } : flow;
+    if (step.kind === 'providers') {
+      const longest = Math.max(0, ...this.#options.catalogue.allowed(this.#linkProviders(record)).map((entry) => entry.adapter.plan.length));
+      return { ...flow, progress: { step: 1, of: 1 + longest } };
+    }
+    const entry = step.provider ? this.#options.catalogue.get(step.provider) : undefined;
+    if (!entry) return flow;
+    const position = entry.adapter.plan.indexOf(step.kind);
+    const progress = position >= 0 ? { progress: { step: 2 + position, of: 1 + entry.adapter.plan.length } } : {};
+    return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } };
   }
 }

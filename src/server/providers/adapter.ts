@@ -1,4 +1,4 @@
-import type { FailureCode, ProviderSummary, StepInput, StepOf } from '../../protocol/index.js';
+import type { FailureCode, ProviderSummary, StepInput, StepKind, StepOf } from '../../protocol/index.js';
 
 /** Adapter-private state, kept encrypted in the flow row between steps. */
 export type AdapterState = Record<string, unknown>;
@@ -38,6 +38,8 @@ export type AdapterInput = Extract<StepInput, { kind: 'credentials' | 'mfa' | 'r
 
 /** A protocol binding (oauth2, imap, password-grant, qr-pairing, …). It knows nothing of flows or storage. */
 export interface ProviderAdapter {
+  /** The kinds of step this adapter shows, in order (e.g. credentials then mfa); drives "step n of m". */
+  readonly plan: readonly StepKind[];
   /** The first step once the user has chosen this provider. */
   start(context: AdapterContext): Promise<AdapterOutcome>;
   /** The user's answer to a step this adapter produced. */

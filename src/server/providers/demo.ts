@@ -15,6 +15,8 @@ export function demoTotp(): OTPAuth.TOTP {
 
 /** Exercises the credentials and TOTP steps without any outside service. */
 export class DemoAdapter implements ProviderAdapter {
+  readonly plan = ['credentials', 'mfa'] as const;
+
   async start(context: AdapterContext): Promise<AdapterOutcome> {
     return { type: 'step', step: this.#credentialsStep(context), state: {} };
   }
@@ -36,6 +38,7 @@ export class DemoAdapter implements ProviderAdapter {
           canResend: false,
           maxAttempts: DEMO_MFA_ATTEMPTS,
           hint: 'the demo page',
+          help: 'Codes change every 30 seconds. In a real connection the code comes from the authenticator app linked to the account.',
         },
         state: { username },
       };
@@ -52,8 +55,9 @@ export class DemoAdapter implements ProviderAdapter {
     return {
       kind: 'credentials' as const,
       provider: context.provider.summary.id,
+      help: 'This is a demo provider: it checks the details below and stores nothing real.',
       fields: [
-        { name: 'username', label: 'Username', type: 'text' as const, required: true, autocomplete: 'username', hint: `Demo account: ${DEMO_USERNAME}`, maxLength: 128 },
+        { name: 'username', label: 'Username', type: 'text' as const, required: true, autocomplete: 'username', hint: `Demo account: ${DEMO_USERNAME}`, help: 'The name you sign in with at the provider.', maxLength: 128 },
         { name: 'password', label: 'Password', type: 'password' as const, required: true, autocomplete: 'current-password', hint: `Demo password: ${DEMO_PASSWORD}`, maxLength: 128 },
       ],
     };
