@@ -8,6 +8,8 @@ export { KeywayCredentials } from './credentials/credentials.js';
 export { KeywayMfa } from './mfa/mfa.js';
 export { KeywaySuccess } from './success/success.js';
 export { KeywayFailure } from './failure/failure.js';
+export { KeywayHelp } from './help/help.js';
+export { KeywayProgress } from './progress/progress.js';
 export * from './events/events.js';
 export type { FailureReason, FailureView, LinkErrorCode } from './internal/failure-reason.js';
 export type { HostMessageTarget } from './wizard/host-messages.js';

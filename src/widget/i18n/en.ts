@@ -7,6 +7,8 @@ export const en = {
   'common.loading': 'Loading…',
   'common.working': 'Please wait…',
   'common.retry': 'Try again',
+  'help.label': 'More about {topic}',
+  'progress.label': 'Step {step} of {of}',
 
   'wizard.back': 'Back',
   'wizard.cancel': 'Cancel',
@@ -21,6 +23,9 @@ export const en = {
   'providers.method.credentials': 'Username and password',
   'providers.method.qr': 'Scan a QR code with your phone',
   'providers.demo': 'Demo',
+  'providers.search.label': 'Search services',
+  'providers.search.none': 'No service matches “{query}”.',
+  'providers.search.count': '{count} of {total} services shown',
 
   'credentials.heading': 'Sign in to {provider}',
   'credentials.intro': 'Enter the details you use with {provider}.',

@@ -91,3 +91,16 @@ export const styles = css`
     color: var(--_text-muted);
   }
 `;
+
+export const searchStyles = css`
+  .search {
+    margin-block-end: var(--_space);
+  }
+
+  .search-status {
+    min-height: 1.5em;
+    margin: calc(var(--_space) / 2) 0 0;
+    color: var(--_text-muted);
+    font-size: 0.875em;
+  }
+`;

@@ -34,6 +34,9 @@ export function renderCard(state: CardState): TemplateResult {
   return html`
     <div class="card" part="base" aria-busy=${state.pending ? 'true' : 'false'}>
       ${view?.type === 'flow' ? renderHeader(view.flow, state) : nothing}
+      ${view?.type === 'flow' && view.flow.progress && !FINAL_STEPS.has(view.flow.step.kind)
+        ? html`<keyway-progress class="progress" part="progress" exportparts="label: progress-label, segment: progress-segment, done: progress-done" .step=${view.flow.progress.step} .of=${view.flow.progress.of}></keyway-progress>`
+        : nothing}
       <div class="body" part="body">
         <div class="alert-region" part="alert" role="alert">${state.error
           ? html`<p class="alert">${alertIcon}<span>${state.error.message}</span></p>`

@@ -65,6 +65,14 @@ export const styles = css`
     padding: calc(var(--_space) * 3) calc(var(--_space) * 3) calc(var(--_space) * 4);
   }
 
+  .progress {
+    padding: calc(var(--_space) * 2) calc(var(--_space) * 3) 0;
+  }
+
+  .progress + .body {
+    padding-block-start: calc(var(--_space) * 2);
+  }
+
   .alert-region:empty {
     display: none;
   }

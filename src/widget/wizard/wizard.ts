@@ -30,6 +30,7 @@ import '../failure/failure.js';
 import '../mfa/mfa.js';
 import '../providers/providers.js';
 import '../success/success.js';
+import '../progress/progress.js';
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
 
@@ -50,6 +51,7 @@ type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T
  * @csspart back-button - The back button.
  * @csspart brand - The brand's logo and name.
  * @csspart cancel-button - The cancel button.
+ * @csspart progress - The "step n of m" indicator (`progress-label`, `progress-segment`, `progress-done` inside).
  * @csspart body - Where the step is drawn.
  * @csspart alert - Errors from the server or the network.
  * @csspart retry-button - Repeats the request that failed.
