@@ -9,3 +9,4 @@ export * from './flow.js';
 export * from './host-message.js';
 export * from './webhook.js';
 export * from './credentials.js';
+export * from './account.js';

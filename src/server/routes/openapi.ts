@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
+import { Account, AccountDeleted, AccountList, ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
 import type { AppEnv } from '../context.js';
 
 const schema = (value: z.ZodMiniType) => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
@@ -24,6 +24,9 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         StepInput: schema(StepInput),
         WebhookEvent: schema(WebhookEvent),
         ErrorBody: schema(ErrorBody),
+        Account: schema(Account),
+        AccountList: schema(AccountList),
+        AccountDeleted: schema(AccountDeleted),
       },
     },
     paths: {
@@ -34,6 +37,22 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           requestBody: { required: true, ...json('LinkRequest') },
           responses: { 201: { description: 'The link', ...json('HostedAuthURL') }, ...errors(400, 401, 404, 415, 422) },
         },
+      },
+      '/api/v1/accounts': {
+        get: {
+          summary: 'List connected accounts, newest first',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'A page of accounts', ...json('AccountList') }, ...errors(401, 422) },
+        },
+      },
+      '/api/v1/accounts/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'Read an account', security: [{ apiKey: [] }], responses: { 200: { description: 'The account', ...json('Account') }, ...errors(401, 404) } },
+        delete: { summary: 'Delete an account', security: [{ apiKey: [] }], responses: { 200: { description: 'Deleted', ...json('AccountDeleted') }, ...errors(401, 404) } },
       },
       '/api/v1/flows': {
         post: {
