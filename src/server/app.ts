@@ -9,6 +9,7 @@ import { flowRoutes } from './routes/flows.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { pairingRoutes } from './routes/pairing.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -38,6 +39,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1', openApiRoutes(services.publicUrl));
   app.route('/api/v1/flows', flowRoutes(services));
   app.route('/', hostedRoutes(services));
+  app.route('/', pairingRoutes(services));
   for (const routes of options.extraRoutes ?? []) app.route('/', routes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));

@@ -31,7 +31,7 @@ export function handleError(error: Error, c: Context): Response {
   return c.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);
 }
 
-/** Paths can carry link tokens; logs never show them. */
+/** Paths can carry link and pairing tokens; logs never show them. */
 export function redactPath(path: string): string {
-  return path.replace(/^\/connect\/[^/]+/, '/connect/…');
+  return path.replace(/^\/(connect|pair)\/(?!review$|confirm$|pair\.css$)[^/]+/, '/$1/…');
 }

@@ -9,6 +9,7 @@ import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
 import type { Database, FlowTable } from '../store/schema.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
+import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, flowView, redirectTarget, type FlowRecord, type FlowState } from './flow-record.js';
 import { FAILURE_MESSAGES } from './messages.js';
 
@@ -50,6 +51,9 @@ interface Change {
 type Extra = (trx: Transaction<Database>) => Promise<void>;
 
 const newStepId = () => newToken(9);
+
+/** A QR code is replaced this long before it expires, so a phone never scans a dead one. */
+export const QR_RENEW_BEFORE_MS = 5000;
 
 /** Drives flows: persists each step, asks adapters what comes next, and records outcomes with their webhooks. */
 export class FlowEngine {
@@ -296,20 +300,59 @@ export class FlowEngine {
 
   async #load(flowToken: string): Promise<FlowRecord> {
     const { db } = this.#options.store;
-    const now = this.#clock();
     const row = await db.selectFrom('flows').selectAll().where('token_hash', '=', sha256(flowToken)).executeTakeFirst();
     if (!row) throw new ApiError(401, 'invalid_token', 'The flow token is not valid.');
-    if (now > row.expires_at + (this.#options.readGraceMs ?? 60 * 60 * 1000)) throw new ApiError(401, 'token_expired', 'The flow token has expired.');
+    if (this.#clock() > row.expires_at + (this.#options.readGraceMs ?? 60 * 60 * 1000)) throw new ApiError(401, 'token_expired', 'The flow token has expired.');
+    return this.#settle(row.id);
+  }
+
+  /** Reads a flow and brings it up to date: expired flows fail, QR codes about to expire are replaced. */
+  async #settle(flowId: string): Promise<FlowRecord> {
+    const { db } = this.#options.store;
+    const row = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow();
     const link = await db.selectFrom('links').selectAll().where('id', '=', row.link_id).executeTakeFirstOrThrow();
     const record = decodeFlow(row, link, this.#options.sealer);
-    if (row.status !== 'active' || now < row.expires_at) return record;
+    const now = this.#clock();
+    if (row.status !== 'active') return record;
     try {
-      return await this.#fail(record, 'link_expired');
+      if (now >= row.expires_at) return await this.#fail(record, 'link_expired');
+      const entry = row.provider ? this.#options.catalogue.get(row.provider) : undefined;
+      if (record.step.kind === 'qr' && entry?.adapter.refresh && now >= Date.parse(record.step.expiresAt) - QR_RENEW_BEFORE_MS) {
+        const refresh = entry.adapter.refresh.bind(entry.adapter);
+        return await this.#outcome(record, entry, await this.#call(entry, () => refresh(this.#context(record, entry))));
+      }
+      return record;
     } catch (error) {
-      // Another request expired it first; read its result.
-      if (error instanceof ApiError && error.code === 'step_mismatch') return this.#load(flowToken);
+      // Another request changed it first; read its result.
+      if (error instanceof ApiError && error.code === 'step_mismatch') return this.#settle(flowId);
       throw error;
     }
+  }
+
+  /** What a phone's confirm page shows before the user confirms. */
+  async describeCallback(kind: CallbackKind, secret: CallbackSecret): Promise<{ providerName: string; brandName: string }> {
+    const callback = await findCallback(this.#options.store.db, kind, secret, this.#clock());
+    const record = await this.#settle(callback.flow_id);
+    const entry = this.#activeCallbackEntry(record, kind);
+    return { providerName: entry.summary.name, brandName: this.#options.brand.name };
+  }
+
+  /** Something outside the wizard answered: the adapter decides what the flow does next. */
+  async completeCallback(kind: CallbackKind, secret: CallbackSecret, payload: Record<string, string>): Promise<Flow> {
+    const { db } = this.#options.store;
+    const callback = await findCallback(db, kind, secret, this.#clock());
+    const record = await this.#settle(callback.flow_id);
+    const entry = this.#activeCallbackEntry(record, kind);
+    const handle = entry.adapter.callback?.bind(entry.adapter);
+    if (!handle) throw new ApiError(409, 'flow_moved_on', 'This connection is no longer waiting for you.');
+    await consumeCallback(db, callback, this.#clock());
+    return this.#view(await this.#outcome(record, entry, await this.#call(entry, () => handle(this.#context(record, entry), payload))));
+  }
+
+  #activeCallbackEntry(record: FlowRecord, kind: CallbackKind): ProviderEntry {
+    const waiting = kind === 'pairing' ? 'qr' : 'oauth';
+    if (record.row.status !== 'active' || record.step.kind !== waiting) throw new ApiError(409, 'flow_moved_on', 'This connection is no longer waiting for you.');
+    return this.#entry(record);
   }
 
   async #call(entry: ProviderEntry, action: () => Promise<AdapterOutcome>): Promise<AdapterOutcome> {
@@ -328,7 +371,17 @@ export class FlowEngine {
   }
 
   #context(record: FlowRecord, entry: ProviderEntry): AdapterContext {
-    return { flowId: record.row.id, tenantId: record.row.tenant_id, provider: entry, state: record.state.adapter, now: this.#clock(), publicUrl: this.#options.publicUrl };
+    const { db } = this.#options.store;
+    const flowId = record.row.id;
+    return {
+      flowId,
+      tenantId: record.row.tenant_id,
+      provider: entry,
+      state: record.state.adapter,
+      now: this.#clock(),
+      publicUrl: this.#options.publicUrl,
+      callbacks: { register: (options) => registerCallback(db, { ...options, flowId, now: this.#clock() }) },
+    };
   }
 
   #linkProviders(record: FlowRecord): '*' | string[] {

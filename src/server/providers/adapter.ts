@@ -1,3 +1,4 @@
+import type { CallbackKind, RegisteredCallback } from '../flows/callbacks.js';
 import type { FailureCode, ProviderSummary, StepInput, StepKind, StepOf } from '../../protocol/index.js';
 
 /** Adapter-private state, kept encrypted in the flow row between steps. */
@@ -32,6 +33,10 @@ export interface AdapterContext {
   state: AdapterState;
   now: number;
   publicUrl: string;
+  /** One-time secrets that let something outside the wizard (a phone, an OAuth redirect) answer this flow. */
+  callbacks: {
+    register(options: { kind: CallbackKind; ttlMs: number; withCode: boolean }): Promise<RegisteredCallback>;
+  };
 }
 
 export type AdapterInput = Extract<StepInput, { kind: 'credentials' | 'mfa' | 'resend' }>;
@@ -44,6 +49,10 @@ export interface ProviderAdapter {
   start(context: AdapterContext): Promise<AdapterOutcome>;
   /** The user's answer to a step this adapter produced. */
   submit(context: AdapterContext, input: AdapterInput): Promise<AdapterOutcome>;
+  /** The current QR step is about to expire: answer with its replacement. */
+  refresh?(context: AdapterContext): Promise<AdapterOutcome>;
+  /** A callback this adapter registered was answered (a phone confirmed, an OAuth redirect came back). */
+  callback?(context: AdapterContext, payload: Record<string, string>): Promise<AdapterOutcome>;
 }
 
 /** A catalogue entry: what the user sees, bound to the adapter that does the work. */

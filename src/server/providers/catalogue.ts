@@ -1,5 +1,6 @@
 import type { ProviderEntry } from './adapter.js';
 import { demoProvider } from './demo.js';
+import { demoPairingProviders } from './qr-pairing.js';
 
 /** The providers this instance offers. Providers without configuration are simply absent. */
 export class ProviderCatalogue {
@@ -29,5 +30,5 @@ export class ProviderCatalogue {
 }
 
 export function buildCatalogue(options: { demo: boolean }): ProviderCatalogue {
-  return new ProviderCatalogue(options.demo ? [demoProvider()] : []);
+  return new ProviderCatalogue(options.demo ? [demoProvider(), ...demoPairingProviders()] : []);
 }

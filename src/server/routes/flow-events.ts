@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Flow } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
+import { QR_RENEW_BEFORE_MS } from '../flows/engine.js';
 
 export const EVENTS_POLL_MS = 500;
 const HEARTBEAT_MS = 15_000;
@@ -34,8 +35,9 @@ async function watch(stream: SSEStreamingApi, services: Services, token: string,
   while (isOpen() && flow.status === 'active' && services.clock() - started < MAX_STREAM_MS) {
     await stream.sleep(EVENTS_POLL_MS);
     const current = await services.engine.version(flow.id);
-    const expired = services.clock() >= Date.parse(flow.expiresAt);
-    if (current !== version || expired) {
+    const now = services.clock();
+    const due = now >= Date.parse(flow.expiresAt) || (flow.step.kind === 'qr' && now >= Date.parse(flow.step.expiresAt) - QR_RENEW_BEFORE_MS);
+    if (current !== version || due) {
       version = current;
       flow = await services.engine.current(token);
       await send(stream, flow);

@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppEnv, Services } from '../context.js';
 import { ApiError } from '../errors.js';
+import { escapeHtml } from '../html.js';
 import { HOSTED_PAGE_HEADERS, hostedPageCsp } from '../security/headers.js';
 import { sha256 } from '../security/tokens.js';
 
@@ -25,8 +26,6 @@ export function readWidgetAssets(widgetDir: string): WidgetAssets {
   if (!entry) throw new Error(`${file} names no entry chunk`);
   return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`) };
 }
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function hostedPage(assets: WidgetAssets, linkToken: string, lang: string): string {
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');

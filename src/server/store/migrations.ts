@@ -100,6 +100,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_outbox_due').on('webhook_outbox').columns(['delivered_at', 'failed_at', 'next_attempt_at']).execute();
     },
   },
+  '0002_flow_callbacks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('flow_callbacks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('flow_id', 'text', (c) => c.notNull().references('flows.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('code_hash', 'text')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('flow_callbacks_code').on('flow_callbacks').column('code_hash').execute();
+      await db.schema.createIndex('flow_callbacks_flow').on('flow_callbacks').columns(['flow_id', 'kind']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -85,6 +85,19 @@ export interface OutboxTable {
   created_at: number;
 }
 
+/** A one-time secret that lets something outside the wizard (a phone, an OAuth redirect) act on a flow. */
+export interface FlowCallbackTable {
+  id: string;
+  flow_id: string;
+  kind: 'pairing' | 'oauth';
+  token_hash: string;
+  /** Digest of the short typed code, for people who cannot scan. */
+  code_hash: string | null;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -93,4 +106,5 @@ export interface Database {
   challenges: ChallengeTable;
   accounts: AccountTable;
   webhook_outbox: OutboxTable;
+  flow_callbacks: FlowCallbackTable;
 }

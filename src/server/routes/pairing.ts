@@ -1,0 +1,86 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import type { AppEnv, Services } from '../context.js';
+import { ApiError } from '../errors.js';
+import type { CallbackSecret } from '../flows/callbacks.js';
+import { codeEntryPage, confirmPage, donePage, PAIRING_CSS, problemPage } from './pairing-pages.js';
+
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // The URL carries the pairing secret.
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+const PairingForm = z.strictObject({
+  token: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{20,128}$/))),
+  code: z.optional(z.string().check(z.maxLength(16))),
+});
+
+function respond(c: Context<AppEnv>, html: string, status: 200 | 400 | 404 | 409 | 410 = 200): Response {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  return c.html(html, status);
+}
+
+/** Errors a person can act on become a page, not JSON; anything else goes to the app's error handler. */
+function problem(c: Context<AppEnv>, error: unknown): Response {
+  if (!(error instanceof ApiError)) throw error;
+  const status = ([400, 404, 409, 410] as const).find((candidate) => candidate === error.status) ?? 400;
+  return respond(c, problemPage(error.message), status);
+}
+
+async function readSecret(c: Context<AppEnv>): Promise<CallbackSecret> {
+  const parsed = z.safeParse(PairingForm, await c.req.parseBody());
+  if (!parsed.success || (!parsed.data.token && !parsed.data.code)) throw new ApiError(400, 'invalid_request', 'The form was not filled in. Scan the QR code again.');
+  return parsed.data.token ? { token: parsed.data.token } : { code: parsed.data.code as string };
+}
+
+/** The phone side of QR pairing: scan → confirm page → the desktop flow completes. */
+export function pairingRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { engine } = services;
+
+  app.get('/pair/pair.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(PAIRING_CSS, 200, { 'content-type': 'text/css; charset=utf-8' });
+  });
+
+  app.get('/pair', (c) => respond(c, codeEntryPage()));
+
+  app.get('/pair/:token', async (c) => {
+    const token = c.req.param('token');
+    try {
+      const about = await engine.describeCallback('pairing', { token });
+      return respond(c, confirmPage({ ...about, secretName: 'token', secret: token }));
+    } catch (error) {
+      return problem(c, error);
+    }
+  });
+
+  app.post('/pair/review', async (c) => {
+    try {
+      const secret = await readSecret(c);
+      if (!secret.code) throw new ApiError(400, 'invalid_request', 'Type the code shown on your computer.');
+      const about = await engine.describeCallback('pairing', secret);
+      return respond(c, confirmPage({ ...about, secretName: 'code', secret: secret.code }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) return respond(c, codeEntryPage(error.message), 400);
+      throw error;
+    }
+  });
+
+  app.post('/pair/confirm', async (c) => {
+    try {
+      const secret = await readSecret(c);
+      const about = await engine.describeCallback('pairing', secret);
+      await engine.completeCallback('pairing', secret, {});
+      return respond(c, donePage(about.providerName));
+    } catch (error) {
+      return problem(c, error);
+    }
+  });
+
+  return app;
+}
