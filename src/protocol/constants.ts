@@ -8,3 +8,6 @@ export const SIGNATURE_HEADER = 'Keyway-Signature';
 
 /** sessionStorage key under which the wizard keeps a link's flow token. */
 export const flowStorageKey = (linkToken: string): string => `keyway:flow:${linkToken}`;
+
+/** sessionStorage key holding the hosted page to return to after a full-page OAuth redirect. */
+export const OAUTH_RETURN_KEY = 'keyway:oauth-return';

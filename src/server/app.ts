@@ -8,6 +8,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { flowRoutes } from './routes/flows.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pairingRoutes } from './routes/pairing.js';
 
@@ -40,6 +41,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1/flows', flowRoutes(services));
   app.route('/', hostedRoutes(services));
   app.route('/', pairingRoutes(services));
+  app.route('/', oauthRoutes(services));
   for (const routes of options.extraRoutes ?? []) app.route('/', routes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));

@@ -7,7 +7,9 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import { FlowEngine } from './flows/engine.js';
+import type { ProviderEntry } from './providers/adapter.js';
 import { buildCatalogue } from './providers/catalogue.js';
+import { loadProviderFile } from './providers/provider-file.js';
 import { Sealer } from './security/sealer.js';
 import { openStore, type Store } from './store/database.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
@@ -40,13 +42,14 @@ export function createServices(options: {
   store: Store;
   sealer: Sealer;
   demo: boolean;
+  providers?: ProviderEntry[];
   publicUrl: string;
   clock: () => number;
   onWebhookQueued?: () => void;
   widgetDir?: string | undefined;
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
-  const catalogue = buildCatalogue({ demo: options.demo });
+  const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
   const engine = new FlowEngine({ store, sealer, catalogue, brand: DEFAULT_BRAND, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   return { store, sealer, catalogue, engine, brand: DEFAULT_BRAND, publicUrl, clock, widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR };
 }
@@ -54,6 +57,8 @@ export function createServices(options: {
 /** Opens the store, starts the webhook worker and the HTTP server. */
 export async function startKeyway(config: Config, options: StartOptions = {}): Promise<RunningKeyway> {
   const clock = options.clock ?? Date.now;
+  // A bad provider file stops the start with its problems listed, before anything listens.
+  const providers = config.providersFile ? loadProviderFile(config.providersFile) : [];
   // Listen first so that port 0 (tests) resolves to a real port before URLs are built from it.
   let app: Hono<AppEnv> | undefined;
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -76,7 +81,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   }
   const sealer = new Sealer(config.encryptionKey);
   const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
-  const services = createServices({ store, sealer, demo: config.demo, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir });
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir });
   app = createApp(services, {
     ...(options.log ? { log: options.log } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],

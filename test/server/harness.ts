@@ -4,6 +4,7 @@ import * as OTPAuth from 'otpauth';
 import pg from 'pg';
 import { createApp } from '../../src/server/app.js';
 import type { AppEnv, Services } from '../../src/server/context.js';
+import type { ProviderEntry } from '../../src/server/providers/adapter.js';
 import { DEMO_TOTP_SECRET } from '../../src/server/providers/demo.js';
 import { Sealer } from '../../src/server/security/sealer.js';
 import { createServices } from '../../src/server/server.js';
@@ -65,11 +66,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(url: string, options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string } = {}): Promise<Harness> {
+export async function createHarness(
+  url: string,
+  options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string; providers?: ProviderEntry[] } = {},
+): Promise<Harness> {
   const store = await openTestStore(url);
   const clock = options.clock ?? new TestClock();
   const sealer = new Sealer(randomBytes(32));
-  const services = createServices({ store, sealer, demo: true, publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const services = createServices({ store, sealer, demo: true, ...(options.providers ? { providers: options.providers } : {}), publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   const created = await createApiKey(store.db, sealer, { tenantName: 'acme', now: clock.now });
   return {
     app: createApp(services),

@@ -128,6 +128,7 @@ describe('webhook outbox across a restart', () => {
       demo: true,
       encryptionKey: randomBytes(32),
       webhookPollMs: 50,
+      providersFile: undefined,
     };
     const quiet = { log: () => {}, webhooks: { backoffMs: () => 100 } };
 

@@ -29,6 +29,9 @@ export class ProviderCatalogue {
   }
 }
 
-export function buildCatalogue(options: { demo: boolean }): ProviderCatalogue {
-  return new ProviderCatalogue(options.demo ? [demoProvider(), ...demoPairingProviders()] : []);
+/** Configured providers, plus the demo ones in demo mode (a configured id wins over a demo one). */
+export function buildCatalogue(options: { demo: boolean; configured?: ProviderEntry[] }): ProviderCatalogue {
+  const configured = options.configured ?? [];
+  const demo = options.demo ? [demoProvider(), ...demoPairingProviders()].filter((entry) => !configured.some((c) => c.summary.id === entry.summary.id)) : [];
+  return new ProviderCatalogue([...configured, ...demo]);
 }

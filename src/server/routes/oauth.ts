@@ -1,0 +1,50 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { OAUTH_RETURN_KEY } from '../../protocol/index.js';
+import type { AppEnv, Services } from '../context.js';
+import { ApiError } from '../errors.js';
+import { escapeHtml } from '../html.js';
+import { OAUTH_CALLBACK_PATH } from '../providers/oauth2.js';
+
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** A popup closes itself (the wizard learns the outcome from the flow); a full-page redirect goes back to the wizard. */
+const RETURN_SCRIPT = `if (window.opener) { window.close(); } else { const back = sessionStorage.getItem(${JSON.stringify(OAUTH_RETURN_KEY)}); if (back && new URL(back, location.href).origin === location.origin) location.replace(back); }`;
+
+function page(c: Context<AppEnv>, title: string, message: string, status: 200 | 400 | 404 | 409 | 410): Response {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  return c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><script src="/oauth/return.js" defer></script></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`,
+    status,
+  );
+}
+
+/** `GET /oauth/callback`: where providers send the user back, with `code` (or `error`) and `state`. */
+export function oauthRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/oauth/return.js', (c) => c.body(RETURN_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+
+  app.get(OAUTH_CALLBACK_PATH, async (c) => {
+    const state = c.req.query('state');
+    if (!state || !/^[A-Za-z0-9_-]{20,128}$/.test(state)) return page(c, 'Sign-in did not complete', 'The answer from the provider is missing its state. Start again from the app.', 400);
+    // The redirect URI the provider saw is the public one; rebuild it from the public URL, not this request's host.
+    const url = new URL(`${services.publicUrl}${OAUTH_CALLBACK_PATH}${new URL(c.req.url).search}`);
+    try {
+      const flow = await services.engine.completeCallback('oauth', { token: state }, { url: url.href });
+      const done = flow.step.kind === 'success';
+      return page(c, done ? 'Signed in' : 'Sign-in did not complete', done ? 'You can close this window.' : flow.step.kind === 'failure' ? flow.step.message : 'Go back to the previous window.', 200);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const status = ([400, 404, 409, 410] as const).find((candidate) => candidate === error.status) ?? 400;
+      return page(c, 'Sign-in did not complete', error.message, status);
+    }
+  });
+
+  return app;
+}
