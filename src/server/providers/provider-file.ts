@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { HttpUrl, ProviderId } from '../../protocol/index.js';
 import type { ProviderEntry } from './adapter.js';
+import { imapProvider } from './imap.js';
 import { OAuth2Adapter } from './oauth2.js';
 import { OAUTH_PRESETS, type OAuthPresetName } from './oauth2-presets.js';
 
@@ -26,8 +27,20 @@ const OAuth2Provider = z.strictObject({
   allowHttp: z.optional(z.boolean()),
 });
 
+const ImapProvider = z.strictObject({
+  id: ProviderId,
+  adapter: z.literal('imap'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  icon: z.optional(z.string()),
+  /** Let users name servers on loopback or private networks (off by default: it would expose the operator's network). */
+  allowPrivateHosts: z.optional(z.boolean()),
+  /** A PEM file of extra CAs to trust. */
+  caFile: z.optional(z.string()),
+  timeoutMs: z.optional(z.number().check(z.int(), z.gte(1000), z.lte(60_000))),
+});
+
 export const ProviderFile = z.strictObject({
-  providers: z.array(z.discriminatedUnion('adapter', [OAuth2Provider])),
+  providers: z.array(z.discriminatedUnion('adapter', [OAuth2Provider, ImapProvider])),
 });
 export type ProviderFile = z.infer<typeof ProviderFile>;
 
@@ -48,6 +61,7 @@ export function providersFromFile(file: ProviderFile, env: Env = process.env): P
     const where = `providers[${index}] (${provider.id})`;
     if (seen.has(provider.id)) throw new Error(`${where}: the id ${provider.id} appears twice`);
     seen.add(provider.id);
+    if (provider.adapter === 'imap') return imapEntry(provider, where);
     const preset = provider.preset ? OAUTH_PRESETS[provider.preset] : undefined;
     const issuer = provider.issuer ?? (preset && 'issuer' in preset ? preset.issuer : undefined);
     const authorizationEndpoint = provider.authorizationEndpoint ?? (preset && 'authorizationEndpoint' in preset ? preset.authorizationEndpoint : undefined);
@@ -71,6 +85,20 @@ export function providersFromFile(file: ProviderFile, env: Env = process.env): P
     });
     return { summary: { id: provider.id, name, method: 'oauth' as const, ...(provider.icon ? { icon: provider.icon } : {}) }, adapter };
   });
+}
+
+function imapEntry(provider: z.infer<typeof ImapProvider>, where: string): ProviderEntry {
+  let ca: string | undefined;
+  if (provider.caFile) {
+    if (!existsSync(provider.caFile)) throw new Error(`${where}.caFile: ${provider.caFile} does not exist`);
+    ca = readFileSync(provider.caFile, 'utf8');
+  }
+  const entry = imapProvider({
+    ...(provider.allowPrivateHosts ? { allowPrivateHosts: true } : {}),
+    ...(ca ? { ca } : {}),
+    ...(provider.timeoutMs ? { timeoutMs: provider.timeoutMs } : {}),
+  });
+  return { ...entry, summary: { ...entry.summary, id: provider.id, ...(provider.name ? { name: provider.name } : {}), ...(provider.icon ? { icon: provider.icon } : {}) } };
 }
 
 /** Reads and checks the provider file; every problem is reported with its place in the file. */

@@ -1,0 +1,118 @@
+import { ImapFlow } from 'imapflow';
+import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, ProviderEntry } from './adapter.js';
+import { resolvePublicHost } from './host-policy.js';
+
+export interface ImapSettings {
+  /** Allow servers on loopback and private networks (development and tests). */
+  allowPrivateHosts?: boolean;
+  /** Extra CA certificates (PEM) to trust, for servers with a private CA. */
+  ca?: string;
+  /** How long to wait for the server, per phase. */
+  timeoutMs?: number;
+}
+
+type Security = 'tls' | 'starttls';
+
+/**
+ * Mail over IMAP: the credentials step is checked by a real LOGIN. A refused password or an
+ * unreachable server is a field error on the same step, not the end of the flow.
+ */
+export class ImapAdapter implements ProviderAdapter {
+  readonly plan = ['credentials'] as const;
+
+  constructor(private readonly settings: ImapSettings = {}) {}
+
+  async start(context: AdapterContext): Promise<AdapterOutcome> {
+    return {
+      type: 'step',
+      step: {
+        kind: 'credentials',
+        provider: context.provider.summary.id,
+        help: 'Keyway signs in to your mail server once to check these details, then keeps them encrypted.',
+        fields: [
+          { name: 'email', label: 'Email address', type: 'email', required: true, autocomplete: 'username', maxLength: 254 },
+          { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password', maxLength: 256, hint: 'Some providers ask for an app password here.' },
+          { name: 'host', label: 'IMAP server', type: 'text', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9.-]+', maxLength: 253, hint: 'For example imap.example.com' },
+          { name: 'port', label: 'Port', type: 'number', required: false, pattern: '[0-9]{1,5}', hint: '993 for TLS, 143 for STARTTLS' },
+          {
+            name: 'security',
+            label: 'Security',
+            type: 'select',
+            required: true,
+            options: [
+              { value: 'tls', label: 'TLS' },
+              { value: 'starttls', label: 'STARTTLS' },
+            ],
+          },
+        ],
+      },
+      state: {},
+    };
+  }
+
+  async submit(context: AdapterContext, input: AdapterInput): Promise<AdapterOutcome> {
+    if (input.kind !== 'credentials') return { type: 'retry' };
+    const values = input.values;
+    const security: Security = values['security'] === 'starttls' ? 'starttls' : 'tls';
+    const port = values['port'] ? Number(values['port']) : security === 'tls' ? 993 : 143;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return { type: 'retry', errors: { port: 'Enter a port between 1 and 65535.' } };
+    const host = (values['host'] ?? '').trim().toLowerCase();
+    const resolved = await resolvePublicHost(host, { allowPrivate: this.settings.allowPrivateHosts ?? false });
+    if ('refused' in resolved) {
+      return { type: 'retry', errors: { host: resolved.refused === 'private' ? 'This server address is not allowed.' : 'No server was found at this address.' } };
+    }
+    const email = values['email'] ?? '';
+    const password = values['password'] ?? '';
+    const problem = await this.#login({ address: resolved.address, host, port, security, user: email, password });
+    if (problem) return { type: 'retry', errors: problem };
+    return {
+      type: 'connected',
+      account: { externalId: `imap:${email}@${host}`, secrets: { host, port, security, user: email, password } },
+    };
+  }
+
+  /** Signs in and out again; returns field errors, or undefined when the server accepted the login. */
+  async #login(target: { address: string; host: string; port: number; security: Security; user: string; password: string }): Promise<Record<string, string> | undefined> {
+    const timeout = this.settings.timeoutMs ?? 10_000;
+    const client = new ImapFlow({
+      host: target.address,
+      servername: target.host,
+      port: target.port,
+      secure: target.security === 'tls',
+      auth: { user: target.user, pass: target.password },
+      logger: false,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+      disableAutoIdle: true,
+      tls: { rejectUnauthorized: true, servername: target.host, ...(this.settings.ca ? { ca: this.settings.ca } : {}) },
+    });
+    client.on('error', () => {
+      // Reported through connect()'s rejection; without a listener the emitter would throw.
+    });
+    try {
+      await client.connect();
+      // STARTTLS that the server did not offer would leave the password in clear text.
+      if (!client.secureConnection) return { security: 'The server did not offer an encrypted connection.' };
+      return undefined;
+    } catch (error) {
+      return describeImapError(error);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+}
+
+function describeImapError(error: unknown): Record<string, string> {
+  const failure = error as { authenticationFailed?: boolean; code?: string; message?: string };
+  if (failure.authenticationFailed) return { password: 'The server refused this email address and password.' };
+  const code = failure.code ?? '';
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { host: 'Could not connect to this server and port.' };
+  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || /timeout/i.test(failure.message ?? '')) return { host: 'The server did not answer in time.' };
+  if (/certificate|self.signed|SSL|TLS|wrong version/i.test(`${code} ${failure.message ?? ''}`)) return { security: 'A secure connection could not be made: the server’s certificate is not trusted or TLS failed.' };
+  return { _form: 'The mail server did not accept the connection.' };
+}
+
+export function imapProvider(settings: ImapSettings = {}): ProviderEntry {
+  return { summary: { id: 'IMAP', name: 'Email (IMAP)', method: 'credentials' }, adapter: new ImapAdapter(settings) };
+}
