@@ -92,14 +92,14 @@ export class ImapAdapter implements ProviderAdapter {
     });
     try {
       await client.connect();
-      // STARTTLS that the server did not offer would leave the password in clear text.
-      if (!client.secureConnection) return { security: 'The server did not offer an encrypted connection.' };
-      return undefined;
     } catch (error) {
+      client.close();
       return describeImapError(error);
-    } finally {
-      await client.logout().catch(() => client.close());
     }
+    // STARTTLS that the server did not offer would leave the password in clear text.
+    const secure = client.secureConnection;
+    await client.logout().catch(() => client.close());
+    return secure ? undefined : { security: 'The server did not offer an encrypted connection.' };
   }
 }
 
