@@ -4,6 +4,7 @@ import { HttpUrl, ProviderId } from '../../protocol/index.js';
 import type { ProviderEntry } from './adapter.js';
 import { imapProvider } from './imap.js';
 import { OAuth2Adapter } from './oauth2.js';
+import { PasswordGrantAdapter } from './password-grant.js';
 import { OAUTH_PRESETS, type OAuthPresetName } from './oauth2-presets.js';
 
 /** A secret written inline, or `env:NAME` to read it from the environment (keeps secrets out of the file). */
@@ -39,8 +40,20 @@ const ImapProvider = z.strictObject({
   timeoutMs: z.optional(z.number().check(z.int(), z.gte(1000), z.lte(60_000))),
 });
 
+const PasswordGrantProvider = z.strictObject({
+  id: ProviderId,
+  adapter: z.literal('password-grant'),
+  name: z.string().check(z.minLength(1)),
+  icon: z.optional(z.string()),
+  tokenUrl: HttpUrl,
+  apiUrl: HttpUrl,
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: SecretValue,
+  mfaAttempts: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10))),
+});
+
 export const ProviderFile = z.strictObject({
-  providers: z.array(z.discriminatedUnion('adapter', [OAuth2Provider, ImapProvider])),
+  providers: z.array(z.discriminatedUnion('adapter', [OAuth2Provider, ImapProvider, PasswordGrantProvider])),
 });
 export type ProviderFile = z.infer<typeof ProviderFile>;
 
@@ -62,6 +75,16 @@ export function providersFromFile(file: ProviderFile, env: Env = process.env): P
     if (seen.has(provider.id)) throw new Error(`${where}: the id ${provider.id} appears twice`);
     seen.add(provider.id);
     if (provider.adapter === 'imap') return imapEntry(provider, where);
+    if (provider.adapter === 'password-grant') {
+      const adapter = new PasswordGrantAdapter({
+        tokenUrl: provider.tokenUrl,
+        apiUrl: provider.apiUrl.replace(/\/+$/, ''),
+        clientId: provider.clientId,
+        clientSecret: resolveSecret(provider.clientSecret, `${where}.clientSecret`, env),
+        ...(provider.mfaAttempts ? { mfaAttempts: provider.mfaAttempts } : {}),
+      });
+      return { summary: { id: provider.id, name: provider.name, method: 'credentials' as const, ...(provider.icon ? { icon: provider.icon } : {}) }, adapter };
+    }
     const preset = provider.preset ? OAUTH_PRESETS[provider.preset] : undefined;
     const issuer = provider.issuer ?? (preset && 'issuer' in preset ? preset.issuer : undefined);
     const authorizationEndpoint = provider.authorizationEndpoint ?? (preset && 'authorizationEndpoint' in preset ? preset.authorizationEndpoint : undefined);
