@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { FailureCode } from './step.js';
 
-export const WebhookStatus = z.enum(['CREATION_SUCCESS', 'RECONNECTED', 'CREATION_FAILED', 'RECONNECT_FAILED']);
+/** Flow outcomes, and later changes of a connected account's status (`CREDENTIALS`: the user must reconnect). */
+export const WebhookStatus = z.enum(['CREATION_SUCCESS', 'RECONNECTED', 'CREATION_FAILED', 'RECONNECT_FAILED', 'CREDENTIALS']);
 export type WebhookStatus = z.infer<typeof WebhookStatus>;
 
 /** The body POSTed to a link's `notify_url`: seed-003 fields plus Keyway's own. */

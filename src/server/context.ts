@@ -15,6 +15,8 @@ export interface Services {
   clock: () => number;
   /** Where the built wizard lives (`dist/widget`). */
   widgetDir: string;
+  /** Aborted when the server shuts down, so long-lived responses (event streams) end. */
+  shutdown: AbortSignal;
 }
 
 export type AppEnv = {

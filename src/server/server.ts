@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -12,6 +13,7 @@ import { buildCatalogue } from './providers/catalogue.js';
 import { loadProviderFile } from './providers/provider-file.js';
 import { Sealer } from './security/sealer.js';
 import { openStore, type Store } from './store/database.js';
+import { startRenewalWorker } from './accounts/renewal.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
 
 export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
@@ -47,11 +49,22 @@ export function createServices(options: {
   clock: () => number;
   onWebhookQueued?: () => void;
   widgetDir?: string | undefined;
+  shutdown?: AbortSignal;
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
   const engine = new FlowEngine({ store, sealer, catalogue, brand: DEFAULT_BRAND, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
-  return { store, sealer, catalogue, engine, brand: DEFAULT_BRAND, publicUrl, clock, widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR };
+  return {
+    store,
+    sealer,
+    catalogue,
+    engine,
+    brand: DEFAULT_BRAND,
+    publicUrl,
+    clock,
+    widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR,
+    shutdown: options.shutdown ?? new AbortController().signal,
+  };
 }
 
 /** Opens the store, starts the webhook worker and the HTTP server. */
@@ -81,7 +94,9 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   }
   const sealer = new Sealer(config.encryptionKey);
   const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
-  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir });
+  const shutdown = new AbortController();
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal });
+  const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {
     ...(options.log ? { log: options.log } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
@@ -93,8 +108,11 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     services,
     worker,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await worker.stop();
+      shutdown.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as HttpServer).closeIdleConnections();
+      await closed;
+      await Promise.all([worker.stop(), renewal.stop()]);
       await store.close();
     },
   };

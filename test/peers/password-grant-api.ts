@@ -15,6 +15,8 @@ export interface PasswordGrantPeer {
   users: { plain: { email: string; password: string }; withMfa: { email: string; password: string; totp: OTPAuth.TOTP } };
   /** Codes the validate endpoint received, to check the adapter sent what the user typed. */
   validations: string[];
+  /** Forgets every refresh token, as when a user revokes the app's access. */
+  revokeRefreshTokens(): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startPasswordGrantPeer(): Promise<PasswordGrantPeer> {
     clientSecret,
     users: { plain: { email: 'plain@example.test', password: 'aaaaaa' }, withMfa: { email: 'mfa@example.test', password: 'bbbbbb', totp } },
     validations,
+    revokeRefreshTokens: () => refreshTokens.clear(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -12,6 +12,7 @@ import { enqueueWebhook } from '../webhooks/outbox.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, flowView, redirectTarget, type FlowRecord, type FlowState } from './flow-record.js';
 import { FAILURE_MESSAGES } from './messages.js';
+import { renewalTime } from '../accounts/renewal.js';
 
 export interface FlowEngineOptions {
   store: Store;
@@ -217,13 +218,32 @@ export class FlowEngine {
     const reconnect = link.type === 'reconnect' && link.reconnect_account !== null;
     const accountId = reconnect ? (link.reconnect_account as string) : newId();
     const secrets = this.#options.sealer.sealJson(account.secrets);
+    const renewAt = account.expiresAt === undefined ? null : renewalTime(account.expiresAt, now);
     const store: Extra = async (trx) => {
       if (reconnect) {
-        await trx.updateTable('accounts').set({ status: 'OK', sealed_secrets: secrets, external_id: account.externalId ?? null, updated_at: now }).where('id', '=', accountId).where('tenant_id', '=', row.tenant_id).execute();
+        await trx
+          .updateTable('accounts')
+          .set({ status: 'OK', sealed_secrets: secrets, external_id: account.externalId ?? null, notify_url: link.notify_url, renew_at: renewAt, updated_at: now })
+          .where('id', '=', accountId)
+          .where('tenant_id', '=', row.tenant_id)
+          .execute();
       } else {
         await trx
           .insertInto('accounts')
-          .values({ id: accountId, tenant_id: row.tenant_id, provider, name: link.name, status: 'OK', external_id: account.externalId ?? null, sealed_secrets: secrets, created_at: now, updated_at: now })
+          .values({
+            id: accountId,
+            tenant_id: row.tenant_id,
+            provider,
+            name: link.name,
+            status: 'OK',
+            external_id: account.externalId ?? null,
+            sealed_secrets: secrets,
+            notify_url: link.notify_url,
+            renew_at: renewAt,
+            renew_lease_until: null,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
       }
       await this.#notify(trx, record, { status: reconnect ? 'RECONNECTED' : 'CREATION_SUCCESS', accountId });

@@ -24,7 +24,15 @@ export interface ConnectedAccount {
   externalId?: string;
   /** Credentials and tokens; encrypted before they are stored, never returned. */
   secrets: Record<string, unknown>;
+  /** When the access token expires (epoch ms), so it can be renewed in time. */
+  expiresAt?: number;
 }
+
+/** What renewing an account's tokens gave. */
+export type RenewalOutcome =
+  | { type: 'renewed'; secrets: Record<string, unknown>; expiresAt?: number }
+  /** The provider refused the stored credentials: the user must reconnect. */
+  | { type: 'credentials' };
 
 export interface AdapterContext {
   flowId: string;
@@ -51,6 +59,8 @@ export interface ProviderAdapter {
   submit(context: AdapterContext, input: AdapterInput): Promise<AdapterOutcome>;
   /** The current QR step is about to expire: answer with its replacement. */
   refresh?(context: AdapterContext): Promise<AdapterOutcome>;
+  /** Renews the tokens of an account this adapter connected; throws for temporary errors (retried later). */
+  renew?(secrets: Record<string, unknown>, now: number): Promise<RenewalOutcome>;
   /** A callback this adapter registered was answered (a phone confirmed, an OAuth redirect came back). */
   callback?(context: AdapterContext, payload: Record<string, string>): Promise<AdapterOutcome>;
 }

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter } from './adapter.js';
+import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, RenewalOutcome } from './adapter.js';
 import type { OAuthEndpoints } from './oauth2-presets.js';
 
 export interface OAuth2Settings extends OAuthEndpoints {
@@ -79,7 +79,33 @@ export class OAuth2Adapter implements ProviderAdapter {
           token_type: tokens.token_type,
           scope: tokens.scope ?? this.settings.scopes.join(' '),
         },
+        ...(expiresIn !== undefined && tokens.refresh_token ? { expiresAt: context.now + expiresIn * 1000 } : {}),
       },
+    };
+  }
+
+  /** The refresh_token grant; `invalid_grant` means the user revoked access or the token died. */
+  async renew(secrets: Record<string, unknown>, now: number): Promise<RenewalOutcome> {
+    const refreshToken = typeof secrets['refresh_token'] === 'string' ? secrets['refresh_token'] : undefined;
+    if (!refreshToken) return { type: 'credentials' };
+    let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
+    try {
+      tokens = await client.refreshTokenGrant(await this.#config(), refreshToken);
+    } catch (error) {
+      if (error instanceof client.ResponseBodyError && (error.error === 'invalid_grant' || error.error === 'unauthorized_client')) return { type: 'credentials' };
+      throw error;
+    }
+    const expiresIn = tokens.expiresIn();
+    const expiresAt = expiresIn === undefined ? undefined : now + expiresIn * 1000;
+    return {
+      type: 'renewed',
+      secrets: {
+        ...secrets,
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token ?? refreshToken,
+        ...(expiresAt ? { expires_at: new Date(expiresAt).toISOString() } : {}),
+      },
+      ...(expiresAt ? { expiresAt } : {}),
     };
   }
 

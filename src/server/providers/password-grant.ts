@@ -1,4 +1,4 @@
-import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter } from './adapter.js';
+import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, RenewalOutcome } from './adapter.js';
 
 export interface PasswordGrantSettings {
   /** `POST` endpoint of the OAuth2 password and refresh_token grants, e.g. https://api.example.com/oauth2/token. */
@@ -113,7 +113,32 @@ export class PasswordGrantAdapter implements ProviderAdapter {
       account: {
         ...(pending.userId ? { externalId: pending.userId } : {}),
         secrets: { access_token: pending.accessToken, ...(pending.refreshToken ? { refresh_token: pending.refreshToken } : {}), ...(pending.expiresAt ? { expires_at: pending.expiresAt } : {}) },
+        ...(pending.expiresAt && pending.refreshToken ? { expiresAt: Date.parse(pending.expiresAt) } : {}),
       },
+    };
+  }
+
+  /** The refresh_token grant of the same endpoint; a refused refresh token means the user must reconnect. */
+  async renew(secrets: Record<string, unknown>, now: number): Promise<RenewalOutcome> {
+    const refreshToken = typeof secrets['refresh_token'] === 'string' ? secrets['refresh_token'] : undefined;
+    if (!refreshToken) return { type: 'credentials' };
+    const response = await this.#post(this.settings.tokenUrl, undefined, {
+      client_id: this.settings.clientId,
+      client_secret: this.settings.clientSecret,
+      refresh_token: refreshToken,
+      grant_type: 'refresh_token',
+    });
+    if (response.status === 400 || response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      return { type: 'credentials' };
+    }
+    if (!response.ok) throw new Error(`the token endpoint answered ${response.status}`);
+    const tokens = (await response.json()) as TokenResponse;
+    const expiresAt = tokens.expires_in ? now + tokens.expires_in * 1000 : undefined;
+    return {
+      type: 'renewed',
+      secrets: { ...secrets, access_token: tokens.access_token, refresh_token: tokens.refresh_token ?? refreshToken, ...(expiresAt ? { expires_at: new Date(expiresAt).toISOString() } : {}) },
+      ...(expiresAt ? { expiresAt } : {}),
     };
   }
 

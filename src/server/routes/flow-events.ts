@@ -22,7 +22,7 @@ export async function flowEvents(c: Context<AppEnv>, services: Services): Promis
     stream.onAbort(() => {
       open = false;
     });
-    await watch(stream, services, token, first, () => open);
+    await watch(stream, services, token, first, () => open && !services.shutdown.aborted);
   });
 }
 

@@ -117,6 +117,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('flow_callbacks_flow').on('flow_callbacks').columns(['flow_id', 'kind']).execute();
     },
   },
+  '0003_account_renewal': {
+    async up(db: Kysely<unknown>) {
+      // Where to report the account's later status changes, and when its tokens need renewing.
+      await db.schema.alterTable('accounts').addColumn('notify_url', 'text').execute();
+      await db.schema.alterTable('accounts').addColumn('renew_at', 'bigint').execute();
+      await db.schema.alterTable('accounts').addColumn('renew_lease_until', 'bigint').execute();
+      await db.schema.createIndex('accounts_renew').on('accounts').column('renew_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

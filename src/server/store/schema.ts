@@ -66,6 +66,11 @@ export interface AccountTable {
   status: 'OK' | 'CREDENTIALS' | 'ERROR' | 'CONNECTING';
   external_id: string | null;
   sealed_secrets: string;
+  /** The link's notify_url, for webhooks about this account after it was connected. */
+  notify_url: string | null;
+  /** When the tokens should be renewed (a little before they expire); null when they do not expire. */
+  renew_at: number | null;
+  renew_lease_until: number | null;
   created_at: number;
   updated_at: number;
 }

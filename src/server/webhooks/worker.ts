@@ -4,6 +4,7 @@ import type { OutboxTable } from '../store/schema.js';
 import { tenantWebhookSecret } from '../store/tenants.js';
 import { claimDueWebhooks, markAttemptFailed, markDelivered } from './outbox.js';
 import { signWebhook } from './signature.js';
+import { startPoller, type Poller } from '../jobs/poller.js';
 
 export interface WebhookWorkerOptions {
   store: Store;
@@ -17,13 +18,7 @@ export interface WebhookWorkerOptions {
   log?: (line: string) => void;
 }
 
-export interface WebhookWorker {
-  /** Looks for due deliveries now instead of at the next poll. */
-  kick(): void;
-  /** Runs one pass and resolves when its deliveries are settled (tests use it). */
-  drain(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type WebhookWorker = Poller;
 
 export function defaultBackoff(attempt: number): number {
   const base = Math.min(2 ** attempt * 1000, 60 * 60 * 1000);
@@ -37,12 +32,6 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
   const maxAttempts = options.maxAttempts ?? 30;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const log = options.log ?? ((line: string) => console.log(line));
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  // A kick during a pass may concern a row that pass did not see; run once more after it.
-  let kickedDuringPass = false;
-  let timer: NodeJS.Timeout | undefined;
-
   async function deliver(row: OutboxTable): Promise<void> {
     const now = clock();
     try {
@@ -76,44 +65,5 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
     return rows.length;
   }
 
-  function run(): Promise<number> {
-    if (!running) {
-      running = pass()
-        .catch((error: unknown) => {
-          log(`[keyway] webhook worker pass failed: ${error instanceof Error ? error.message : String(error)}`);
-          return 0;
-        })
-        .finally(() => {
-          running = undefined;
-          if (kickedDuringPass && !stopped) {
-            kickedDuringPass = false;
-            void run();
-          }
-        });
-    }
-    return running;
-  }
-
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => void run().then(schedule), options.pollMs ?? 1000);
-    timer.unref();
-  }
-  schedule();
-
-  return {
-    kick() {
-      if (running) kickedDuringPass = true;
-      else void run();
-    },
-    async drain() {
-      if (running) await running;
-      return run();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      if (running) await running;
-    },
-  };
+  return startPoller({ pass, pollMs: options.pollMs ?? 1000, name: 'webhook', log });
 }
