@@ -1,6 +1,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { build } from 'esbuild';
 
 /**
  * Prints one closing line CI can read: `wtr: N passed, N failed, N skipped`.
@@ -39,6 +40,38 @@ function closingLineReporter() {
   };
 }
 
+/**
+ * Serves CommonJS packages to the browser as ES modules. `nodeResolve` finds them
+ * but does not convert them (Vite does, for the build); esbuild bundles each into
+ * one ESM file whose default export is `module.exports`, as Vite's interop gives.
+ */
+function commonjsAsEsm(specifiers) {
+  const prefix = '/__commonjs__/';
+  const bundles = new Map();
+  const bundle = (specifier) =>
+    build({
+      stdin: { contents: `import cjs from ${JSON.stringify(specifier)}; export default cjs;`, resolveDir: process.cwd() },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    }).then((result) => result.outputFiles[0].text);
+  return {
+    name: 'commonjs-as-esm',
+    resolveImport({ source }) {
+      if (specifiers.includes(source)) return `${prefix}${encodeURIComponent(source)}`;
+    },
+    async serve(context) {
+      if (!context.path.startsWith(prefix)) return undefined;
+      const specifier = decodeURIComponent(context.path.slice(prefix.length));
+      if (!specifiers.includes(specifier)) return undefined;
+      if (!bundles.has(specifier)) bundles.set(specifier, bundle(specifier));
+      return { body: await bundles.get(specifier), type: 'js' };
+    },
+  };
+}
+
 export default {
   files: ['test/widget/**/*.test.ts'],
   nodeResolve: true,
@@ -47,7 +80,10 @@ export default {
   testFramework: { config: { timeout: 5000 } },
   // Tests run Lit in dev mode on purpose (its extra checks); its banner is noise.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  plugins: [
+    commonjsAsEsm(['qrcode/lib/core/qrcode.js', 'jsqr']),
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

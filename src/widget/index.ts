@@ -4,10 +4,17 @@
  */
 export { KeywayWizard } from './wizard/wizard.js';
 export { KeywayProviders } from './providers/providers.js';
-export { KeywayCredentials } from './credentials/credentials.js';
-export { KeywayMfa } from './mfa/mfa.js';
+export type { KeywayCredentials } from './credentials/credentials.js';
+export { loadCredentialsElement } from './credentials/lazy.js';
+export type { KeywayMfa } from './mfa/mfa.js';
+export { loadMfaElement } from './mfa/lazy.js';
 export { KeywaySuccess } from './success/success.js';
 export { KeywayFailure } from './failure/failure.js';
+/** `<keyway-qr>` and `<keyway-oauth>` are loaded on demand, when the wizard first shows their step; these define them. */
+export type { KeywayQr } from './qr/qr.js';
+export type { KeywayOAuth } from './oauth/oauth.js';
+export { loadQrElement } from './qr/lazy.js';
+export { loadOAuthElement } from './oauth/lazy.js';
 export { KeywayHelp } from './help/help.js';
 export { KeywayProgress } from './progress/progress.js';
 export * from './events/events.js';

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { DEMO_TOTP_SECRET } from '../../src/server/providers/demo.js';
 
@@ -38,10 +38,29 @@ export async function openAsPopup(page: Page, linkUrl: string): Promise<Page> {
 
 export async function signInToDemo(wizard: Page): Promise<void> {
   await wizard.getByRole('button', { name: /Demo provider/ }).click();
-  await wizard.getByLabel('Username').fill('demo');
+  await wizard.getByLabel('Username', { exact: true }).fill('demo');
   await wizard.getByLabel('Password', { exact: true }).fill('demo');
   await wizard.getByRole('button', { name: 'Connect' }).click();
-  await expect(wizard.getByLabel('Verification code')).toBeVisible();
+  await expect(wizard.getByRole('group', { name: 'Verification code' })).toBeVisible();
+}
+
+/** The first box of the verification code (one box per digit). */
+export function firstCodeBox(wizard: Page): Locator {
+  return wizard.getByRole('group', { name: 'Verification code' }).getByRole('textbox', { name: /^Digit 1 of / });
+}
+
+/** Types the code digit by digit from the first box, as a user does; the wizard sends it after the last digit. */
+export async function typeCode(wizard: Page, code: string): Promise<void> {
+  await firstCodeBox(wizard).click();
+  await wizard.keyboard.type(code);
+}
+
+/** Copies the code to the clipboard the way "123 456" is shown in many apps, and pastes it into the first box. */
+export async function pasteCode(wizard: Page, code: string): Promise<void> {
+  await wizard.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wizard.url()).origin });
+  await firstCodeBox(wizard).click();
+  await wizard.evaluate((text) => navigator.clipboard.writeText(text), `${code.slice(0, 3)} ${code.slice(3)}`);
+  await wizard.keyboard.press('ControlOrMeta+V');
 }
 
 export function currentTotp(): string {

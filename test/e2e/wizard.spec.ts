@@ -1,7 +1,19 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { verifyWebhook } from '../../src/server/webhooks/signature.js';
-import { createLink, currentTotp, hostMessages, hostOrigin, openAsPopup, receivedHooks, signInToDemo, webhookSecret } from './helpers.js';
+import {
+  createLink,
+  currentTotp,
+  firstCodeBox,
+  hostMessages,
+  hostOrigin,
+  openAsPopup,
+  pasteCode,
+  receivedHooks,
+  signInToDemo,
+  typeCode,
+  webhookSecret,
+} from './helpers.js';
 
 test.beforeEach(({ page }) => {
   page.setDefaultTimeout(5000);
@@ -20,8 +32,8 @@ test('a seed-003 link opened as a popup connects the demo account: redirect, hos
   expect(axe.violations.map((violation) => violation.id)).toEqual([]);
 
   await signInToDemo(wizard);
-  await wizard.getByLabel('Verification code').fill(currentTotp());
-  await wizard.getByRole('button', { name: 'Verify' }).click();
+  // Pasting spreads the code over the boxes, and the last digit sends it: no Verify click needed.
+  await pasteCode(wizard, currentTotp());
   await expect(wizard.getByRole('heading', { name: 'Account connected' })).toBeVisible();
   await wizard.getByRole('button', { name: 'Continue now' }).click();
   await wizard.waitForURL(`${hostOrigin()}/done?result=success&account_id=*`);
@@ -47,14 +59,16 @@ test('three wrong codes lock the challenge: failure step, failure redirect, fail
   const wizard = await openAsPopup(page, await createLink(request, name));
   await signInToDemo(wizard);
   const wrong = currentTotp() === '000000' ? '111111' : '000000';
+  await typeCode(wizard, wrong);
   for (const left of ['2 attempts left', '1 attempt left']) {
-    await wizard.getByLabel('Verification code').fill(wrong);
-    await wizard.getByRole('button', { name: 'Verify' }).click();
     await expect(wizard.getByText(left)).toBeVisible();
-    await expect(wizard.getByRole('alert')).toBeVisible();
+    await expect(wizard.getByRole('alert').filter({ hasText: 'That code did not work' })).toBeVisible();
+    await expect(wizard.getByRole('group', { name: 'Verification code' })).toHaveAccessibleDescription(`That code did not work. Check it and try again. ${left}`);
+    // The wrong code is cleared and the first box focused, so the next code is typed straight away.
+    await expect(firstCodeBox(wizard)).toBeFocused();
+    await expect(firstCodeBox(wizard)).toHaveValue('');
+    await wizard.keyboard.type(wrong);
   }
-  await wizard.getByLabel('Verification code').fill(wrong);
-  await wizard.getByRole('button', { name: 'Verify' }).click();
   await expect(wizard.getByRole('heading', { name: 'Too many wrong codes' })).toBeVisible();
   await wizard.waitForURL(`${hostOrigin()}/done?result=failure&reason=mfa_locked`, { timeout: 8000 });
 

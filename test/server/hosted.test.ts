@@ -11,7 +11,13 @@ function widgetDirFixture(): string {
   mkdirSync(join(dir, '.vite'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'hosted-abc123.js'), 'export {};');
-  writeFileSync(join(dir, '.vite', 'manifest.json'), JSON.stringify({ 'src/widget/hosted.ts': { file: 'assets/hosted-abc123.js', css: ['assets/hosted-abc123.css'], isEntry: true } }));
+  writeFileSync(
+    join(dir, '.vite', 'manifest.json'),
+    JSON.stringify({
+      'src/widget/hosted.ts': { file: 'assets/hosted-abc123.js', css: ['assets/hosted-abc123.css'], isEntry: true, imports: ['_lit-def456.js'] },
+      '_lit-def456.js': { file: 'assets/lit-def456.js' },
+    }),
+  );
   return dir;
 }
 
@@ -42,6 +48,7 @@ describe('hosted page', () => {
     const html = await response.text();
     assert.match(html, new RegExp(`<keyway-wizard link="${token}" heading-level="1">`));
     assert.match(html, /<script type="module" src="\/assets\/hosted-abc123\.js"><\/script>/);
+    assert.match(html, /<link rel="modulepreload" href="\/assets\/lit-def456\.js">/, 'chunks of the entry are preloaded');
     assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
   });
 

@@ -75,3 +75,21 @@ export function flowWith(step: Flow['step'], overrides: Partial<Flow> = {}): Flo
     ...overrides,
   };
 }
+
+export const qrStep: StepOf<'qr'> = {
+  kind: 'qr',
+  id: 'step-qr-1',
+  provider: 'WHATSAPP',
+  providerName: 'WhatsApp',
+  payload: 'keyway-pair:1:4f9c2a7e-first-payload',
+  expiresAt: new Date(Date.now() + 90_000).toISOString(),
+  code: 'ABCD1234',
+};
+
+export const oauthStep: StepOf<'oauth'> = {
+  kind: 'oauth',
+  id: 'step-oauth',
+  provider: 'GOOGLE',
+  providerName: 'Google',
+  authorizeUrl: 'https://accounts.example.com/authorize?client_id=keyway&state=s1',
+};

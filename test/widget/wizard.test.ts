@@ -48,6 +48,7 @@ function stepElement<T extends Element = Element>(el: KeywayWizard, tag: string)
 
 async function shows(el: KeywayWizard, tag: string): Promise<HTMLElement> {
   await waitUntil(() => stepElement(el, tag), `<${tag}> was not rendered`);
+  await customElements.whenDefined(tag);
   const step = stepElement<HTMLElement & { updateComplete: Promise<boolean> }>(el, tag)!;
   await step.updateComplete;
   return step;

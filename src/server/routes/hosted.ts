@@ -11,12 +11,14 @@ import { sha256 } from '../security/tokens.js';
 interface WidgetAssets {
   script: string;
   styles: string[];
+  /** Chunks the entry imports, preloaded so the browser fetches them in parallel, not one after another. */
+  preloads: string[];
 }
 
 /** Reads Vite's manifest once; the hosted page links the hashed files it names. */
 export function readWidgetAssets(widgetDir: string): WidgetAssets {
   const file = join(widgetDir, '.vite', 'manifest.json');
-  let manifest: Record<string, { file: string; css?: string[]; isEntry?: boolean }>;
+  let manifest: Record<string, { file: string; css?: string[]; isEntry?: boolean; imports?: string[] }>;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
@@ -24,11 +26,13 @@ export function readWidgetAssets(widgetDir: string): WidgetAssets {
   }
   const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
   if (!entry) throw new Error(`${file} names no entry chunk`);
-  return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`) };
+  const preloads = (entry.imports ?? []).map((key) => manifest[key]?.file).filter((file): file is string => Boolean(file));
+  return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`), preloads: preloads.map((file) => `/${file}`) };
 }
 
 function hostedPage(assets: WidgetAssets, linkToken: string, lang: string): string {
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
+  const preloads = assets.preloads.map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}">`).join('');
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
@@ -37,6 +41,7 @@ function hostedPage(assets: WidgetAssets, linkToken: string, lang: string): stri
 <meta name="referrer" content="no-referrer">
 <title>Connect an account</title>
 ${styles}
+${preloads}
 <script type="module" src="${escapeHtml(assets.script)}"></script>
 </head>
 <body>

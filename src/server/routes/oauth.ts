@@ -13,8 +13,14 @@ const PAGE_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** A popup closes itself (the wizard learns the outcome from the flow); a full-page redirect goes back to the wizard. */
-const RETURN_SCRIPT = `if (window.opener) { window.close(); } else { const back = sessionStorage.getItem(${JSON.stringify(OAUTH_RETURN_KEY)}); if (back && new URL(back, location.href).origin === location.origin) location.replace(back); }`;
+/**
+ * A full-page redirect goes back to the wizard (the wizard left its address in sessionStorage, and
+ * clears it before opening a popup); a popup closes itself, as the wizard learns the outcome from the flow.
+ * The key is checked first: a wizard that is itself a popup has an opener too.
+ */
+const RETURN_SCRIPT = `const back = sessionStorage.getItem(${JSON.stringify(OAUTH_RETURN_KEY)});
+if (back && new URL(back, location.href).origin === location.origin) { sessionStorage.removeItem(${JSON.stringify(OAUTH_RETURN_KEY)}); location.replace(back); }
+else if (window.opener) window.close();`;
 
 function page(c: Context<AppEnv>, title: string, message: string, status: 200 | 400 | 404 | 409 | 410): Response {
   for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);

@@ -10,18 +10,29 @@ import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
 import { displayProviderName, StepElement } from '../internal/step-element.js';
 import { tokens } from '../theme/tokens.js';
 import { styles } from './credentials.styles.js';
-import { validationMessage } from './validation.js';
+import { controlId, renderField } from './field.render.js';
+import { credentialValues, loadCredentialRules, ruleMessage } from './rules.js';
+
+import '../help/help.js';
 
 type Control = HTMLInputElement | HTMLSelectElement;
 
 /**
  * @summary The credentials step: a sign-in form built from the fields the server asks for.
  *
- * Fields keep the server's `name` and `autocomplete` so password managers can fill them.
- * Required, pattern and length rules are checked with the browser's constraint
- * API before anything is sent; the server checks them again.
+ * Values are checked with the server's own rules (loaded on demand) before anything is sent:
+ * on submit, when a field is left after an edit, and live on a field that shows an error.
+ * The server's answer (`step.errors`) is shown next to the field it names.
  *
- * @fires keyway-submit - With `{kind: 'credentials', stepId, values}` when a valid form is submitted.
+ * Why native inputs, not a form-associated element per field: password managers (browser and
+ * extension alike) look for `<input>`s owned by a `<form>`; an input inside a per-field shadow
+ * root has no form owner and is skipped by several of them, and its `<label for>` and
+ * `aria-describedby` could not reach across that root. So the real `<form>`, its inputs, labels
+ * and messages share this one shadow root, with the server's `name` and `autocomplete`. The rule
+ * results still reach the form's constraint validation, through each input's `setCustomValidity`
+ * (what `ElementInternals.setValidity` does for a custom element), and a form reset clears them.
+ *
+ * @fires keyway-submit - With `{kind: 'credentials', stepId, values}` when the values pass the rules.
  *
  * @csspart base - The step's wrapper.
  * @csspart heading - The step heading.
@@ -30,6 +41,7 @@ type Control = HTMLInputElement | HTMLSelectElement;
  * @csspart field - Each label, control, hint and error group.
  * @csspart label - A field's label.
  * @csspart control - A field's input or select.
+ * @csspart password-toggle - The button that shows or hides a password.
  * @csspart hint - A field's hint.
  * @csspart field-error - A field's error message.
  * @csspart submit-button - The submit button.
@@ -43,16 +55,38 @@ type Control = HTMLInputElement | HTMLSelectElement;
 export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
   static override styles = [tokens, sharedStyles, fieldStyles, styles];
 
-  /** Errors found in the browser, by field name. */
+  /** Rules broken in the browser, by field name (`required`, `too_short`, …). */
   @state() private clientErrors: Record<string, string> = {};
 
   /** Fields edited since the server's errors arrived; their server error no longer applies. */
   @state() private edited = new Set<string>();
 
+  /** Password fields whose value is shown as text. */
+  @state() private revealed = new Set<string>();
+
+  /** Set while the rules run on a submit, so a double click sends once. */
+  private submitting = false;
+
+  /** Moves focus to the first field the server refused, or to the heading. */
+  override async focusHeading(): Promise<void> {
+    const refused = this.step?.fields.find((field) => this.step?.errors?.[field.name]);
+    if (!refused) return super.focusHeading();
+    await this.updateComplete;
+    this.control(refused.name)?.focus();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('step')) {
       this.clientErrors = {};
       this.edited = new Set();
+      if (this.step) void loadCredentialRules().catch(() => undefined);
+    }
+  }
+
+  protected override updated(): void {
+    for (const control of this.controls()) {
+      const field = this.field(control.name);
+      control.setCustomValidity(field ? (this.errorFor(field) ?? '') : '');
     }
   }
 
@@ -60,16 +94,30 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
     const step = this.step;
     if (!step) return nothing;
     const provider = displayProviderName(step.provider, this.providerName);
-    const formError = step.errors?.['_form'];
+    const formErrors = this.formErrors();
     return html`
       <div part="base">
-        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</div>
+        <div class="heading-row">
+          <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</div>
+          ${step.help ? html`<keyway-help class="help" .text=${step.help} .topic=${provider}></keyway-help>` : nothing}
+        </div>
         <p class="intro">${t('credentials.intro', { provider })}</p>
-        ${formError
-          ? html`<p class="alert" part="form-error" role="alert">${alertIcon}<span>${formError}</span></p>`
-          : nothing}
-        <form part="form" novalidate @submit=${this.onSubmit} @input=${this.onInput} @change=${this.onInput}>
-          ${repeat(step.fields, (field) => field.name, (field) => this.renderField(field))}
+        <form part="form" novalidate aria-busy=${this.pending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput} @change=${this.onChange} @reset=${this.onReset}>
+          ${formErrors.length
+            ? html`<div class="alert" part="form-error" role="alert">${alertIcon}<div>${formErrors.map((message) => html`<p>${message}</p>`)}</div></div>`
+            : nothing}
+          ${repeat(
+            step.fields,
+            (field) => field.name,
+            (field) =>
+              renderField({
+                field,
+                error: this.errorFor(field),
+                pending: this.pending,
+                revealed: this.revealed.has(field.name),
+                onToggleReveal: (target) => this.toggleReveal(target),
+              }),
+          )}
           <div class="actions">
             <button class="button button--primary" part="submit-button" type="submit" ?disabled=${this.pending}>
               ${this.pending
@@ -82,98 +130,108 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
     `;
   }
 
-  private renderField(field: Field) {
-    const id = `field-${field.name}`;
-    const error = this.errorFor(field.name);
-    const describedBy = [field.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-    return html`
-      <div class="field" part="field">
-        <label class="label" part="label" for=${id}>${field.label}</label>
-        ${field.type === 'select' ? this.renderSelect(field, id, describedBy, error) : this.renderInput(field, id, describedBy, error)}
-        ${field.hint ? html`<p class="hint" part="hint" id=${`${id}-hint`}>${field.hint}</p>` : nothing}
-        ${error ? html`<p class="field-error" part="field-error" id=${`${id}-error`} role="alert">${error}</p>` : nothing}
-      </div>
-    `;
+  /** The message shown next to a field: the browser's check first, else the server's answer until the field is edited. */
+  private errorFor(field: Field): string | undefined {
+    const rule = this.clientErrors[field.name];
+    if (rule) return ruleMessage(rule, field);
+    return this.edited.has(field.name) ? undefined : this.step?.errors?.[field.name];
   }
 
-  private renderInput(field: Field, id: string, describedBy: string, error: string | undefined) {
-    const freeText = field.type === 'text' || field.type === 'email';
-    return html`
-      <input
-        class="control"
-        part="control"
-        id=${id}
-        name=${field.name}
-        type=${field.type}
-        autocomplete=${field.autocomplete ?? nothing}
-        ?required=${field.required}
-        pattern=${field.type === 'number' ? nothing : (field.pattern ?? nothing)}
-        minlength=${field.minLength ?? nothing}
-        maxlength=${field.maxLength ?? nothing}
-        inputmode=${field.type === 'number' ? 'numeric' : nothing}
-        autocapitalize=${freeText ? 'off' : nothing}
-        spellcheck="false"
-        aria-invalid=${error ? 'true' : nothing}
-        aria-describedby=${describedBy || nothing}
-        ?disabled=${this.pending}
-      />
-    `;
+  /** `_form`, and errors about fields this form does not show, go above the fields. */
+  private formErrors(): string[] {
+    const errors = this.step?.errors ?? {};
+    const names = new Set(this.step?.fields.map((field) => field.name));
+    return Object.entries(errors)
+      .filter(([name]) => !names.has(name))
+      .sort(([a], [b]) => Number(b === '_form') - Number(a === '_form'))
+      .map(([, message]) => message);
   }
 
-  private renderSelect(field: Field, id: string, describedBy: string, error: string | undefined) {
-    return html`
-      <select
-        class="control"
-        part="control"
-        id=${id}
-        name=${field.name}
-        autocomplete=${field.autocomplete ?? nothing}
-        ?required=${field.required}
-        aria-invalid=${error ? 'true' : nothing}
-        aria-describedby=${describedBy || nothing}
-        ?disabled=${this.pending}
-      >
-        <option value="">${t('credentials.choose')}</option>
-        ${(field.options ?? []).map((option) => html`<option value=${option.value}>${option.label}</option>`)}
-      </select>
-    `;
+  private field(name: string): Field | undefined {
+    return this.step?.fields.find((field) => field.name === name);
   }
 
-  private errorFor(name: string): string | undefined {
-    return this.clientErrors[name] ?? (this.edited.has(name) ? undefined : this.step?.errors?.[name]);
+  private control(name: string): Control | null {
+    return this.renderRoot.querySelector<Control>(`#${controlId(name)}`);
   }
 
   private controls(): Control[] {
     return [...this.renderRoot.querySelectorAll<Control>('input.control, select.control')];
   }
 
-  private onInput(event: Event): void {
-    const name = (event.target as Partial<Control>).name;
-    if (!name || (this.edited.has(name) && !(name in this.clientErrors))) return;
-    this.edited = new Set(this.edited).add(name);
-    const { [name]: _cleared, ...rest } = this.clientErrors;
-    this.clientErrors = rest;
+  private values(fields: readonly Field[]): Record<string, string> {
+    return credentialValues(fields, (name) => this.control(name)?.value ?? '');
   }
 
-  private onSubmit(event: SubmitEvent): void {
+  /** Runs the rules on the current values; `names` limits which fields' errors are updated. */
+  private async check(names?: readonly string[]): Promise<Record<string, string>> {
+    const step = this.step;
+    if (!step) return {};
+    const credentialErrors = await loadCredentialRules();
+    const errors = credentialErrors(step.fields, this.values(step.fields));
+    if (this.step !== step) return {};
+    if (!names) {
+      this.clientErrors = errors;
+    } else {
+      const next = { ...this.clientErrors };
+      for (const name of names) {
+        if (errors[name]) next[name] = errors[name];
+        else delete next[name];
+      }
+      this.clientErrors = next;
+    }
+    return errors;
+  }
+
+  private onInput(event: Event): void {
+    const name = (event.target as Partial<Control>).name;
+    if (!name || !this.field(name)) return;
+    if (!this.edited.has(name)) this.edited = new Set(this.edited).add(name);
+    // A field that shows an error is re-checked as the user types, so the message goes as soon as it is fixed.
+    if (name in this.clientErrors) void this.check([name]).catch(() => undefined);
+  }
+
+  /** Leaving a field after editing it checks that field (and says nothing about fields not reached yet). */
+  private onChange(event: Event): void {
+    const name = (event.target as Partial<Control>).name;
+    if (name && this.field(name)) void this.check([name]).catch(() => undefined);
+  }
+
+  private onReset(): void {
+    this.clientErrors = {};
+    this.revealed = new Set();
+  }
+
+  private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const step = this.step;
-    if (!step || this.pending) return;
-    const controls = this.controls();
-    const errors: Record<string, string> = {};
-    for (const control of controls) {
-      const field = step.fields.find((candidate) => candidate.name === control.name);
-      const message = field ? validationMessage(control, field) : undefined;
-      if (message) errors[control.name] = message;
+    if (!step || this.pending || this.submitting) return;
+    this.submitting = true;
+    try {
+      const errors = await this.check();
+      const firstInvalid = step.fields.find((field) => errors[field.name]);
+      if (firstInvalid) {
+        this.control(firstInvalid.name)?.focus();
+        return;
+      }
+    } catch {
+      // The rules could not be loaded (a network blip): send anyway, the server applies the same rules and names the fields.
+    } finally {
+      this.submitting = false;
     }
-    this.clientErrors = errors;
-    const firstInvalid = controls.find((control) => control.name in errors);
-    if (firstInvalid) {
-      firstInvalid.focus();
-      return;
-    }
-    const values = Object.fromEntries(controls.map((control) => [control.name, control.value]));
-    this.emit(new KeywaySubmitEvent({ kind: 'credentials', stepId: step.id, values }));
+    if (this.step !== step || this.pending) return;
+    this.emit(new KeywaySubmitEvent({ kind: 'credentials', stepId: step.id, values: this.values(step.fields) }));
+  }
+
+  /**
+   * Shows or hides a password. Focus and caret stay put without help: a mouse click on the button
+   * does not take focus (see `keepFocusWhereItIs`), and changing an input between password and text
+   * keeps its selection.
+   */
+  private toggleReveal(field: Field): void {
+    const revealed = new Set(this.revealed);
+    if (!revealed.delete(field.name)) revealed.add(field.name);
+    this.revealed = revealed;
   }
 }
 

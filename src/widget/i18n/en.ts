@@ -1,7 +1,9 @@
 /**
  * English words of the wizard. Every visible string and accessible name comes
- * from here; `{name}` marks a parameter. Other languages copy the keys and are
- * typed as `Translation`, so a missing key is a compile error.
+ * from here; `{name}` marks a parameter. English is the reference: the other
+ * tables (fr, de, es, ar) are checked against these keys with
+ * `satisfies Translation`, so a key missing from a table, or one that English
+ * does not have, fails `tsc`. Whoever adds a key here adds it to every table.
  */
 export const en = {
   'common.loading': 'Loading…',
@@ -14,7 +16,6 @@ export const en = {
   'wizard.cancel': 'Cancel',
   'wizard.networkError': 'We could not reach the server. Check your connection and try again.',
   'wizard.unexpectedError': 'Something went wrong on our side. Please try again.',
-  'wizard.unsupportedStep': 'This sign-in method is not available here yet. Go back and choose another service.',
 
   'providers.heading': 'Connect an account',
   'providers.intro': 'Choose the service you want to connect.',
@@ -31,6 +32,7 @@ export const en = {
   'credentials.intro': 'Enter the details you use with {provider}.',
   'credentials.submit': 'Connect',
   'credentials.choose': 'Choose…',
+  'credentials.showPassword': 'Show password',
 
   'validation.required': 'This field is required.',
   'validation.pattern': 'This value is not in the expected format.',
@@ -38,6 +40,7 @@ export const en = {
   'validation.number': 'Enter a number.',
   'validation.tooShort': 'Use at least {min} characters.',
   'validation.tooLong': 'Use at most {max} characters.',
+  'validation.option': 'Choose one of the options.',
 
   'mfa.heading': 'Enter your verification code',
   'mfa.instructions.from': 'Enter the {length}-digit code from {source}.',
@@ -53,6 +56,25 @@ export const en = {
   'mfa.invalidFormat': 'Enter the {length}-digit code.',
   'mfa.resend': 'Send a new code',
   'mfa.submit': 'Verify',
+
+  'codeInput.digit': 'Digit {index} of {length}',
+  'codeInput.incomplete': 'Enter all {length} digits.',
+
+  'qr.heading': 'Connect {provider} with your phone',
+  'qr.intro': 'Scan this code with your phone, then confirm there. This page continues by itself.',
+  'qr.label': 'QR code to scan with {provider}',
+  'qr.expiresIn': 'This code expires in {time}.',
+  'qr.expired': 'This code has expired. A new one will appear in a moment.',
+  'qr.pairingIntro': 'Cannot scan? Type this code on your phone instead:',
+  'qr.copy': 'Copy code',
+  'qr.copied': 'Code copied.',
+  'qr.copyFailed': 'The code could not be copied. Select it and copy it yourself.',
+
+  'oauth.heading': 'Sign in with {provider}',
+  'oauth.intro': '{provider} opens in a new window. Sign in there and allow access; this page continues by itself.',
+  'oauth.continue': 'Continue with {provider}',
+  'oauth.waiting': 'Waiting for you to finish in the {provider} window…',
+  'oauth.closed': 'The {provider} window was closed before you finished. You can open it again.',
 
   'success.heading': 'Account connected',
   'success.body': 'Your {provider} account is now connected.',
@@ -78,4 +100,15 @@ export const en = {
 } as const satisfies Record<string, string>;
 
 export type TranslationKey = keyof typeof en;
-export type Translation = Record<TranslationKey, string>;
+
+/** `mfa.attemptsLeft` for `mfa.attemptsLeft.other`: the keys `tPlural()` picks a plural form of. */
+export type PluralBase = TranslationKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
+
+/**
+ * Plural forms English lacks but other languages use (Arabic has all six CLDR
+ * categories). A table may add them to any plural key; `one` and `other` are always required.
+ */
+type ExtraPluralKey = `${PluralBase}.${'zero' | 'two' | 'few' | 'many'}`;
+
+/** Exactly English's keys, plus optional extra plural forms. */
+export type Translation = Record<TranslationKey, string> & Partial<Record<ExtraPluralKey, string>>;

@@ -1,31 +1,35 @@
 import { css } from 'lit';
 
-/** Typography, buttons, alerts and the spinner that every step shares. */
+/**
+ * Typography, buttons, alerts and the spinner that every step shares. Logical
+ * properties only (inline/block), so that right-to-left languages mirror.
+ */
 export const sharedStyles = css`
   :host {
     display: block;
   }
 
   .heading {
-    margin: 0 0 var(--_space);
+    margin-block: 0 var(--_space);
+    margin-inline: 0;
     font-size: 1.25rem;
     line-height: 1.3;
     font-weight: 650;
     letter-spacing: -0.01em;
   }
 
-  .heading:focus {
+  /*
+   * The wizard moves focus to a new step's heading so that screen readers read it;
+   * the heading is a reading position, not a control, so it draws no focus ring.
+   */
+  .heading:focus,
+  .heading:focus-visible {
     outline: none;
   }
 
-  .heading:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 4px;
-    border-radius: 2px;
-  }
-
   .intro {
-    margin: 0 0 calc(var(--_space) * 3);
+    margin-block: 0 calc(var(--_space) * 3);
+    margin-inline: 0;
     color: var(--_text-muted);
   }
 
@@ -34,8 +38,9 @@ export const sharedStyles = css`
     align-items: center;
     justify-content: center;
     gap: var(--_space);
-    min-height: 44px;
-    padding: 0 calc(var(--_space) * 2);
+    min-block-size: 44px;
+    padding-block: 0;
+    padding-inline: calc(var(--_space) * 2);
     border: 1px solid transparent;
     border-radius: var(--_radius-control);
     font: inherit;
@@ -50,7 +55,7 @@ export const sharedStyles = css`
   }
 
   .button--primary {
-    width: 100%;
+    inline-size: 100%;
     background: var(--_primary);
     color: var(--_on-primary);
   }
@@ -70,8 +75,9 @@ export const sharedStyles = css`
   }
 
   .button--text {
-    min-height: 36px;
-    padding: 0 var(--_space);
+    min-block-size: 36px;
+    padding-block: 0;
+    padding-inline: var(--_space);
     background: transparent;
     color: var(--_text);
     text-decoration: underline;
@@ -86,8 +92,10 @@ export const sharedStyles = css`
   .alert {
     display: flex;
     gap: var(--_space);
-    margin: 0 0 calc(var(--_space) * 2);
-    padding: var(--_space) calc(var(--_space) * 1.5);
+    margin-block: 0 calc(var(--_space) * 2);
+    margin-inline: 0;
+    padding-block: var(--_space);
+    padding-inline: calc(var(--_space) * 1.5);
     border: 1px solid color-mix(in srgb, var(--_danger) 45%, transparent);
     border-radius: var(--_radius-control);
     background: color-mix(in srgb, var(--_danger) 7%, var(--_surface));
@@ -97,17 +105,17 @@ export const sharedStyles = css`
 
   .alert svg {
     flex: none;
-    width: 20px;
-    height: 20px;
-    margin-top: 2px;
+    inline-size: 20px;
+    block-size: 20px;
+    margin-block-start: 2px;
   }
 
   .spinner {
     flex: none;
-    width: 1em;
-    height: 1em;
+    inline-size: 1em;
+    block-size: 1em;
     border: 2px solid currentColor;
-    border-right-color: transparent;
+    border-inline-end-color: transparent;
     border-radius: 50%;
     animation: spin 700ms linear infinite;
   }
@@ -118,16 +126,33 @@ export const sharedStyles = css`
     }
   }
 
+  /* Arrows and chevrons point the way the text reads. */
+  .flip-rtl:dir(rtl) {
+    transform: scaleX(-1);
+  }
+
+  /*
+   * Reduced motion: no transitions or animations. The spinner is the one
+   * exception, because a still ring no longer says "busy"; it turns slowly.
+   */
   @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      transition: none !important;
+      animation: none !important;
+      scroll-behavior: auto !important;
+    }
+
     .spinner {
-      animation-duration: 2s;
+      animation: spin 2.4s linear infinite !important;
     }
   }
 
   .visually-hidden {
     position: absolute;
-    width: 1px;
-    height: 1px;
+    inline-size: 1px;
+    block-size: 1px;
     margin: -1px;
     padding: 0;
     overflow: hidden;
@@ -142,7 +167,8 @@ export const fieldStyles = css`
   .field {
     display: grid;
     gap: calc(var(--_space) / 2);
-    margin: 0 0 calc(var(--_space) * 2);
+    margin-block: 0 calc(var(--_space) * 2);
+    margin-inline: 0;
   }
 
   .label {
@@ -151,9 +177,10 @@ export const fieldStyles = css`
   }
 
   .control {
-    width: 100%;
-    min-height: 44px;
-    padding: var(--_space) calc(var(--_space) * 1.5);
+    inline-size: 100%;
+    min-block-size: 44px;
+    padding-block: var(--_space);
+    padding-inline: calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: var(--_radius-control);
     background: var(--_surface);
@@ -191,6 +218,6 @@ export const fieldStyles = css`
   .actions {
     display: grid;
     gap: var(--_space);
-    margin-top: calc(var(--_space) * 3);
+    margin-block-start: calc(var(--_space) * 3);
   }
 `;

@@ -5,14 +5,19 @@ export const styles = css`
     margin: 0;
   }
 
-  .code {
-    font-size: 1.5rem;
-    font-variant-numeric: tabular-nums;
-    letter-spacing: 0.3em;
-    text-align: center;
+  .heading-row {
+    display: flex;
+    align-items: flex-start;
+    justify-content: space-between;
+    gap: var(--_space);
   }
 
-  .field .alert {
-    margin: calc(var(--_space) / 2) 0;
+  .help {
+    flex: none;
+    margin-top: 2px;
+  }
+
+  keyway-code-input .alert {
+    margin: calc(var(--_space) / 2) 0 0;
   }
 `;

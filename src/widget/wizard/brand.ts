@@ -27,3 +27,22 @@ export function readableTextOn(hex: string): string {
   const contrastWithBlack = (luminance + 0.05) / 0.05;
   return contrastWithWhite >= contrastWithBlack ? '#ffffff' : '#111111';
 }
+
+/**
+ * The brand logo's address, or undefined when it may not be shown. Only a path on
+ * Keyway's own server (resolved against `apiBase`, the flow API's origin) or a
+ * `data:image/…` URL: the hosted page's CSP allows images from `'self'` and `data:`
+ * only, and a third-party logo would tell another server who opens the wizard.
+ */
+export function logoSource(logoUrl: string | undefined, apiBase: string): string | undefined {
+  if (!logoUrl) return undefined;
+  if (/^data:image\/[a-z0-9.+-]+[;,]/i.test(logoUrl)) return logoUrl;
+  if (!logoUrl.startsWith('/') || logoUrl.startsWith('//') || logoUrl.includes('\\')) return undefined;
+  try {
+    const base = new URL(apiBase || window.location.origin, window.location.href);
+    const url = new URL(logoUrl, base.origin);
+    return url.origin === base.origin ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -5,6 +5,7 @@ import type { KeywaySubmitEvent } from '../events/submit.js';
 import { t } from '../i18n/localize.js';
 import { alertIcon, backIcon } from '../internal/icons.js';
 import type { FailureView } from '../internal/failure-reason.js';
+import { logoSource } from './brand.js';
 import { BACK_STEPS, FINAL_STEPS, type WizardView } from './flow-view.js';
 
 /** The step elements' parts, re-exported so a page can style them through `keyway-wizard::part(…)`. */
@@ -13,6 +14,8 @@ const STEP_PARTS = [
   'heading: step-heading',
   ...['list', 'provider', 'icon', 'name', 'method', 'badge', 'form', 'form-error', 'field', 'label', 'control', 'hint'],
   ...['field-error', 'attempts', 'error', 'submit-button', 'resend-button', 'redirect', 'countdown', 'continue-button'],
+  ...['qr', 'pairing', 'pairing-code', 'copy-button', 'copy-status', 'status', 'authorize-button'],
+  ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box'],
 ].join(', ');
 
 export interface CardState {
@@ -21,6 +24,8 @@ export interface CardState {
   error: { message: string; retry: boolean } | undefined;
   secondsLeft: number | undefined;
   headingLevel: number;
+  /** Where the flow API lives; a brand logo must come from there (or be a data: URL). */
+  apiBase: string;
   onSubmit(event: KeywaySubmitEvent): void;
   onBack(step: Step): void;
   onCancel(step: Step): void;
@@ -63,10 +68,7 @@ function renderHeader(flow: Flow, state: CardState): TemplateResult {
             </button>`
           : nothing}
       </div>
-      <div class="brand" part="brand">
-        ${brand.logoUrl ? html`<img class="logo" src=${brand.logoUrl} alt="" width="24" height="24" />` : nothing}
-        <span class="brand-name">${brand.name}</span>
-      </div>
+      <div class="brand" part="brand">${renderBrand(brand, state.apiBase)}</div>
       <div class="header-end">
         ${FINAL_STEPS.has(step.kind)
           ? nothing
@@ -78,11 +80,20 @@ function renderHeader(flow: Flow, state: CardState): TemplateResult {
   `;
 }
 
+/** The logo, named by its alt text, or else the brand's name. */
+function renderBrand(brand: Flow['brand'], apiBase: string): TemplateResult {
+  const logo = logoSource(brand.logoUrl, apiBase);
+  return logo
+    ? html`<img class="logo" part="logo" src=${logo} alt=${brand.name} />`
+    : html`<span class="brand-name" part="brand-name">${brand.name}</span>`;
+}
+
 function renderBody(state: CardState): TemplateResult | typeof nothing {
   const { view } = state;
   if (!view) {
     if (!state.pending) return nothing;
-    return html`<div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</div>`;
+    // The language is not known before the flow is: the words stay unseen rather than flash in the wrong one.
+    return html`<div class="loading" part="loading" role="status"><span class="spinner" aria-hidden="true"></span><span class="visually-hidden">${t('common.loading')}</span></div>`;
   }
   if (view.type === 'link-error') return renderFailure(view.failure, state);
   return renderStep(view.flow.step, state);
@@ -134,11 +145,34 @@ function renderStep(step: Step, state: CardState): TemplateResult {
       `;
     case 'failure':
       return renderFailure(step, state);
+    // <keyway-qr> and <keyway-oauth> are loaded on demand: their light-DOM placeholder shows until they upgrade (no slot).
     case 'qr':
+      return html`
+        <keyway-qr
+          class="step"
+          exportparts=${STEP_PARTS}
+          .step=${step}
+          .headingLevel=${state.headingLevel}
+          .pending=${pending}
+          .providerName=${step.providerName ?? ''}
+        >${stepLoading()}</keyway-qr>
+      `;
     case 'oauth':
-      // Drawn by their own elements in a later version; until then the user can go back or cancel.
-      return html`<p class="unsupported">${t('wizard.unsupportedStep')}</p>`;
+      return html`
+        <keyway-oauth
+          class="step"
+          exportparts=${STEP_PARTS}
+          .step=${step}
+          .headingLevel=${state.headingLevel}
+          .pending=${pending}
+          .providerName=${step.providerName ?? ''}
+        >${stepLoading()}</keyway-oauth>
+      `;
   }
+}
+
+function stepLoading(): TemplateResult {
+  return html`<div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</div>`;
 }
 
 function renderFailure(failure: FailureView, state: CardState): TemplateResult {

@@ -1,9 +1,14 @@
 import { css } from 'lit';
 
+/*
+ * Logical properties only (inline/block, start/end), so an Arabic flow
+ * (`dir="rtl"` on the host) mirrors the card without a second stylesheet.
+ */
 export const styles = css`
   :host {
     display: block;
-    max-width: 440px;
+    inline-size: 100%;
+    max-inline-size: 440px;
     margin-inline: auto;
   }
 
@@ -12,19 +17,25 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     box-shadow:
-      0 1px 2px rgb(16 24 40 / 6%),
-      0 8px 24px rgb(16 24 40 / 8%);
+      0 1px 2px var(--_shadow),
+      0 8px 24px var(--_shadow);
     overflow: hidden;
   }
 
   .header {
     display: grid;
-    grid-template-columns: 1fr auto 1fr;
+    /* The brand stays centred: both sides take the same share, whatever their words. */
+    grid-template-columns: 1fr minmax(0, auto) 1fr;
     align-items: center;
     gap: var(--_space);
-    min-height: 56px;
-    padding: var(--_space) calc(var(--_space) * 1.5);
-    border-bottom: 1px solid var(--_border);
+    min-block-size: 56px;
+    padding-block: var(--_space);
+    padding-inline: calc(var(--_space) * 1.5);
+    border-block-end: 1px solid var(--_border);
+  }
+
+  .header-start {
+    justify-self: start;
   }
 
   .header-end {
@@ -33,8 +44,14 @@ export const styles = css`
 
   .nav {
     gap: calc(var(--_space) / 2);
+    padding-inline: calc(var(--_space) / 2) var(--_space);
     text-decoration: none;
     color: var(--_text-muted);
+    white-space: nowrap;
+  }
+
+  .header-end .nav {
+    padding-inline: var(--_space);
   }
 
   .nav:hover:not(:disabled) {
@@ -44,8 +61,9 @@ export const styles = css`
   .brand {
     display: flex;
     align-items: center;
+    justify-content: center;
     gap: var(--_space);
-    min-width: 0;
+    min-inline-size: 0;
     font-weight: 650;
   }
 
@@ -56,21 +74,24 @@ export const styles = css`
   }
 
   .logo {
+    display: block;
     flex: none;
-    border-radius: 4px;
+    block-size: 28px;
+    inline-size: auto;
+    max-inline-size: 140px;
     object-fit: contain;
   }
 
-  .body {
-    padding: calc(var(--_space) * 3) calc(var(--_space) * 3) calc(var(--_space) * 4);
-  }
-
   .progress {
-    padding: calc(var(--_space) * 2) calc(var(--_space) * 3) 0;
+    padding-block: calc(var(--_space) * 1.5) 0;
+    padding-inline: calc(var(--_space) * 3);
   }
 
-  .progress + .body {
-    padding-block-start: calc(var(--_space) * 2);
+  /* Steps differ in height; a floor keeps short ones (success, failure) from shrinking the card. */
+  .body {
+    min-block-size: 24rem;
+    padding-block: calc(var(--_space) * 3) calc(var(--_space) * 4);
+    padding-inline: calc(var(--_space) * 3);
   }
 
   .alert-region:empty {
@@ -78,7 +99,7 @@ export const styles = css`
   }
 
   .retry {
-    margin: 0 0 calc(var(--_space) * 3);
+    margin-block: 0 calc(var(--_space) * 3);
   }
 
   .loading {
@@ -86,18 +107,27 @@ export const styles = css`
     align-items: center;
     justify-content: center;
     gap: var(--_space);
-    min-height: 160px;
+    min-block-size: 160px;
     color: var(--_text-muted);
   }
 
-  .unsupported {
-    margin: 0;
-    color: var(--_text-muted);
+  .loading .spinner {
+    inline-size: 1.5rem;
+    block-size: 1.5rem;
   }
 
   @media (max-width: 480px) {
+    .header {
+      padding-inline: var(--_space);
+    }
+
+    .progress {
+      padding-inline: calc(var(--_space) * 2);
+    }
+
     .body {
-      padding: calc(var(--_space) * 2) calc(var(--_space) * 2) calc(var(--_space) * 3);
+      padding-block: calc(var(--_space) * 2) calc(var(--_space) * 3);
+      padding-inline: calc(var(--_space) * 2);
     }
   }
 `;

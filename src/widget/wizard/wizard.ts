@@ -10,27 +10,38 @@ import { KeywayFailureEvent } from '../events/failure.js';
 import { KeywayStepEvent } from '../events/step.js';
 import type { KeywaySubmitEvent } from '../events/submit.js';
 import { KeywaySuccessEvent } from '../events/success.js';
-import { setLanguage } from '../i18n/localize.js';
+import { chooseLanguage, loadTranslation, markLanguage, setLanguage, t } from '../i18n/localize.js';
 import type { FailureView } from '../internal/failure-reason.js';
 import { customElement, KeywayElement } from '../internal/keyway-element.js';
 import { sharedStyles } from '../internal/shared.styles.js';
-import type { StepElement } from '../internal/step-element.js';
-import { tokens } from '../theme/tokens.js';
+import { StepElement } from '../internal/step-element.js';
+import { themeScheme, tokens, type Theme } from '../theme/tokens.js';
+import { loadOAuthElement } from '../oauth/lazy.js';
+import { loadQrElement } from '../qr/lazy.js';
 import { applyBrand } from './brand.js';
-import { FlowApiError, FlowClient, flowTokenStore } from './flow-client.js';
+import { FlowApiError, FlowClient, FlowNetworkError, flowTokenStore } from './flow-client.js';
 import { describeError, isApiError, linkErrorView, type WizardAction, type WizardView } from './flow-view.js';
 import { isHttpUrl } from '../../protocol/url-rules.js';
 import { postToHost, type HostMessageTarget } from './host-messages.js';
+import { LiveFlow } from './live-flow.js';
 import { RedirectCountdown } from './redirect-countdown.js';
 import { renderCard } from './wizard.render.js';
 import { styles } from './wizard.styles.js';
 
-import '../credentials/credentials.js';
+import { loadCredentialsElement } from '../credentials/lazy.js';
 import '../failure/failure.js';
-import '../mfa/mfa.js';
+import { loadMfaElement } from '../mfa/lazy.js';
 import '../providers/providers.js';
 import '../success/success.js';
 import '../progress/progress.js';
+
+/** Step elements fetched when their step first appears, to keep them out of the initial bundle. */
+const ON_DEMAND_STEPS: Partial<Record<Step['kind'], () => Promise<void>>> = {
+  qr: loadQrElement,
+  oauth: loadOAuthElement,
+  credentials: loadCredentialsElement,
+  mfa: loadMfaElement,
+};
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
 
@@ -41,6 +52,11 @@ type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T
  * user's input back, tells the host page what happens (postMessage to the flow's
  * host origins only) and redirects when the flow ends.
  *
+ * It speaks the flow's `locale` when supported (en, fr, de, es, ar; `fr-CA` uses
+ * fr), else the browser's first supported language, else English, and sets `lang`
+ * and `dir` on itself (also on `<html>` when it is the page, `heading-level="1"`).
+ * Light or dark follows the system unless `theme` forces one.
+ *
  * @fires keyway-step - A new step is shown. `detail: {kind, flowId}`.
  * @fires keyway-success - The account is connected. `detail: {flowId, accountId, provider}`.
  * @fires keyway-failure - The flow ended without an account, or the link was refused. `detail: {flowId, reason, message}`.
@@ -49,10 +65,13 @@ type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T
  * @csspart base - The card.
  * @csspart header - The bar with the back button, brand and cancel button.
  * @csspart back-button - The back button.
- * @csspart brand - The brand's logo and name.
+ * @csspart brand - The brand's logo or name.
+ * @csspart logo - The brand's logo (its `alt` is the brand name).
+ * @csspart brand-name - The brand's name, when there is no logo.
  * @csspart cancel-button - The cancel button.
  * @csspart progress - The "step n of m" indicator (`progress-label`, `progress-segment`, `progress-done` inside).
  * @csspart body - Where the step is drawn.
+ * @csspart loading - The spinner shown while the link is being opened.
  * @csspart alert - Errors from the server or the network.
  * @csspart retry-button - Repeats the request that failed.
  * @csspart step - The current step element's `base`; its other parts are exported under their own
@@ -67,7 +86,7 @@ type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T
  */
 @customElement('keyway-wizard')
 export class KeywayWizard extends KeywayElement {
-  static override styles = [tokens, sharedStyles, styles];
+  static override styles = [tokens, themeScheme, sharedStyles, styles];
 
   /** The link token from the hosted URL. */
   @property() link = '';
@@ -81,7 +100,29 @@ export class KeywayWizard extends KeywayElement {
   /** Level of the step headings: 1 when the wizard is the page's main content (the hosted page), 2 inside a host page. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
 
+  /** `auto` follows the system's light or dark preference; `light` or `dark` forces one. */
+  @property({ reflect: true }) theme: Theme = 'auto';
+
   @state() protected view?: WizardView;
+
+  /** Set when a step's element, loaded on demand, could not be fetched. */
+  @state() private stepLoadError?: unknown;
+
+  /** Interval of the polling fallback when the flow events stream is unavailable; tests shorten it. */
+  protected flowPollIntervalMs = 2000;
+
+  /** Listens to the flow events while a QR or OAuth step waits for a phone or a popup. */
+  private readonly liveFlow = new LiveFlow(
+    this,
+    () => ({
+      flow: this.view?.type === 'flow' ? this.view.flow : undefined,
+      flowToken: this.flowToken,
+      apiBase: this.apiBase,
+      busy: this.request.status === TaskStatus.PENDING,
+      pollIntervalMs: this.flowPollIntervalMs,
+    }),
+    (flow) => this.show({ type: 'flow', flow }),
+  );
 
   private flowToken?: string;
   private lastAction: WizardAction = { type: 'open' };
@@ -92,12 +133,14 @@ export class KeywayWizard extends KeywayElement {
 
   private readonly request = new Task<[WizardAction], WizardView>(this, {
     autoRun: false,
-    task: ([action], { signal }) => this.perform(action, signal),
+    task: async ([action], { signal }) => this.inItsLanguage(await this.perform(action, signal)),
     onComplete: (view) => this.show(view),
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The likely table starts loading while the link is being opened.
+    loadTranslation(chooseLanguage(undefined, navigator.languages)).catch(() => undefined);
     if (this.isFramed()) this.observeHeight();
     if (this.resumeOnConnect) {
       this.resumeOnConnect = false;
@@ -125,13 +168,14 @@ export class KeywayWizard extends KeywayElement {
   }
 
   override render() {
-    const error = this.request.status === TaskStatus.ERROR ? this.request.error : undefined;
+    const error = this.request.status === TaskStatus.ERROR ? this.request.error : this.stepLoadError;
     return renderCard({
       view: this.view,
       pending: this.request.status === TaskStatus.PENDING,
       error: error === undefined ? undefined : describeError(error),
       secondsLeft: this.countdown.secondsLeft,
       headingLevel: this.headingLevel,
+      apiBase: this.apiBase,
       onSubmit: (event) => this.onStepSubmit(event),
       onBack: (step) => void this.run({ type: 'submit', input: { kind: 'back', stepId: step.id } }),
       onCancel: (step) => void this.cancel(step),
@@ -155,7 +199,25 @@ export class KeywayWizard extends KeywayElement {
     window.location.assign(url);
   }
 
+  /**
+   * Loads the words of the view's language (the flow's locale, else the browser's)
+   * before the view is shown, so that a French link never flashes English.
+   */
+  private async inItsLanguage(view: WizardView): Promise<WizardView> {
+    const locale = view.type === 'flow' ? view.flow.locale : undefined;
+    const language = await setLanguage(chooseLanguage(locale, navigator.languages));
+    markLanguage(this, language);
+    // On the hosted page the wizard is the page (its headings start at h1): the document speaks its language too.
+    if (this.headingLevel === 1) {
+      markLanguage(document.documentElement, language);
+      document.title = t('providers.heading');
+    }
+    return view;
+  }
+
   private run(action: WizardAction): Promise<void> {
+    // A request of the user's own decides the next step; a late event must not overwrite its answer.
+    this.liveFlow.stop();
     this.lastAction = action;
     return this.request.run([action]);
   }
@@ -216,11 +278,21 @@ export class KeywayWizard extends KeywayElement {
       return;
     }
     const { flow } = view;
-    setLanguage(flow.locale);
     applyBrand(this, flow.brand);
     const first = previous?.type !== 'flow';
     if (first) this.post('ready', {});
-    if (first || previous.flow.step.id !== flow.step.id) this.onStepChange(flow, !first);
+    this.loadStepElement(flow.step);
+    // A rotated QR code is a new step of the same kind: it is redrawn in place and keeps the focus where it is.
+    const rotated = !first && previous.flow.step.kind === 'qr' && flow.step.kind === 'qr';
+    if (first || previous.flow.step.id !== flow.step.id) this.onStepChange(flow, !first && !rotated);
+  }
+
+  /** Fetches the element of a step that is not in the initial bundle (the QR encoder alone is ~9 KB). */
+  private loadStepElement(step: Step): void {
+    this.stepLoadError = undefined;
+    ON_DEMAND_STEPS[step.kind]?.().catch((error: unknown) => {
+      if (this.view?.type === 'flow' && this.view.flow.step.kind === step.kind) this.stepLoadError = new FlowNetworkError(error);
+    });
   }
 
   private onStepChange(flow: Flow, moveFocus: boolean): void {
@@ -228,6 +300,8 @@ export class KeywayWizard extends KeywayElement {
     this.countdown.stop();
     this.emit(new KeywayStepEvent({ kind: step.kind, flowId: flow.id }));
     this.post('step', { kind: step.kind });
+    // The OAuth step may leave the page for the provider (no popup possible): the token must be there on the way back.
+    if (step.kind === 'oauth' && this.flowToken) flowTokenStore.write(this.link, this.flowToken);
     if (step.kind === 'success') {
       this.post('success', { accountId: step.accountId, provider: step.provider });
       this.emit(new KeywaySuccessEvent({ flowId: flow.id, accountId: step.accountId, provider: step.provider }));
@@ -255,7 +329,10 @@ export class KeywayWizard extends KeywayElement {
 
   private async focusStep(): Promise<void> {
     await this.updateComplete;
-    await this.renderRoot.querySelector<StepElement<Step>>('.step')?.focusHeading();
+    const step = this.renderRoot.querySelector('.step');
+    // A step element loaded on demand may not be defined yet; one removed before it arrived is never upgraded.
+    if (step) await customElements.whenDefined(step.localName);
+    if (step instanceof StepElement) await step.focusHeading();
   }
 
   private onStepSubmit(event: KeywaySubmitEvent): void {
