@@ -5,7 +5,6 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
@@ -15,6 +14,7 @@ import { createApiKey } from '../src/server/store/tenants.js';
 import { dovecotAvailable, startDovecot } from '../test/peers/dovecot.js';
 import { startOidcPeer } from '../test/peers/oidc-provider.js';
 import { startPasswordGrantPeer } from '../test/peers/password-grant-api.js';
+import { freePort } from '../test/peers/ports.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
@@ -24,12 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'keyway-bench-adapters-'));
 const dovecot = dovecotAvailable() ? await startDovecot() : undefined;
 const passwordApi = await startPasswordGrantPeer();
 // The OpenID peer must know Keyway's redirect URI, so Keyway's port is chosen before either starts.
-const port = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const found = (probe.address() as { port: number }).port;
-    probe.close(() => resolve(found));
-  });
-});
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const oidcPeer = await startOidcPeer({ redirectUri: `${base}/oauth/callback`, autoApprove: true });
 if (dovecot) writeFileSync(join(dataDir, 'ca.pem'), dovecot.ca);

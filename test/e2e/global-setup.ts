@@ -1,28 +1,57 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUntil, stop } from '../../bench/processes.js';
+import { dovecotAvailable, startDovecot } from '../peers/dovecot.js';
+import { startOidcPeer } from '../peers/oidc-provider.js';
+import { startPasswordGrantPeer } from '../peers/password-grant-api.js';
+import { freePort } from '../peers/ports.js';
 import { startHostApp } from './host-app.js';
 
-/** Starts Keyway as a user would (the CLI, the embedded database) and a host app on another origin. */
+/**
+ * Starts Keyway as a user would (the CLI, the embedded database, a provider file), the real peers
+ * its adapters talk to, and a host app on another origin.
+ */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyway-e2e-'));
-  const env = { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: '0', KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: 'http://127.0.0.1:0' };
+  // The OpenID provider must know Keyway's redirect URI, so Keyway's port is chosen first.
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const oidc = await startOidcPeer({ redirectUri: `${publicUrl}/oauth/callback` });
+  const passwordApi = await startPasswordGrantPeer();
+  const dovecot = dovecotAvailable() ? await startDovecot() : undefined;
+  if (dovecot) writeFileSync(join(dataDir, 'imap-ca.pem'), dovecot.ca);
+  writeFileSync(
+    join(dataDir, 'providers.json'),
+    JSON.stringify({
+      providers: [
+        { id: 'OIDC', adapter: 'oauth2', name: 'Test OpenID', issuer: oidc.issuer, scopes: ['openid', 'email'], clientId: 'keyway', clientSecret: 'keyway-secret', allowHttp: true },
+        { id: 'RECHAT', adapter: 'password-grant', name: 'Rechat', tokenUrl: `${passwordApi.url}/oauth2/token`, apiUrl: passwordApi.url, clientId: passwordApi.clientId, clientSecret: passwordApi.clientSecret },
+        ...(dovecot ? [{ id: 'IMAP', adapter: 'imap', allowPrivateHosts: true, caFile: join(dataDir, 'imap-ca.pem') }] : []),
+      ],
+    }),
+  );
+
+  const env = { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: String(port), KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: publicUrl };
   const keyway = await startUntil('node', ['bin/keyway.js', 'start', '--demo'], /^Keyway listening on (\S+)/, env);
-  const url = keyway.match[1] as string;
   // The CLI shares the running server's SQLite file (WAL).
   const output = execFileSync('node', ['bin/keyway.js', 'keys', 'create', '--tenant', 'e2e'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const host = await startHostApp();
 
-  process.env['KEYWAY_E2E_URL'] = url;
+  process.env['KEYWAY_E2E_URL'] = keyway.match[1] as string;
   process.env['KEYWAY_E2E_API_KEY'] = /^API key: (\S+)$/m.exec(output)?.[1] ?? '';
   process.env['KEYWAY_E2E_WEBHOOK_SECRET'] = /^Webhook secret: (\S+)$/m.exec(output)?.[1] ?? '';
   process.env['KEYWAY_E2E_HOST'] = host.origin;
+  process.env['KEYWAY_E2E_PEERS'] = JSON.stringify({
+    passwordGrant: { users: { ...passwordApi.users, withMfa: { ...passwordApi.users.withMfa, totp: passwordApi.users.withMfa.totp.secret.base32 } } },
+    imap: dovecot ? { user: dovecot.user, password: dovecot.password, port: dovecot.tlsPort } : null,
+  });
 
   return async () => {
     host.server.close();
     await stop(keyway.child);
+    await Promise.all([oidc.close(), passwordApi.close(), dovecot?.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -104,3 +104,22 @@ test('a used link cannot be opened again in another browser', async ({ browser, 
   await first.close();
   await second.close();
 });
+
+test('a reconnect link walks the user through the same provider and updates the same account', async ({ page, request }) => {
+  const name = `reconnect-${Date.now()}`;
+  const first = await openAsPopup(page, await createLink(request, name));
+  await signInToDemo(first);
+  await typeCode(first, currentTotp());
+  await expect(first.getByRole('heading', { name: 'Account connected' })).toBeVisible();
+  const accountId = ((await hostMessages(page)).at(-1)?.data as { accountId: string }).accountId;
+  await first.close();
+
+  const again = await openAsPopup(page, await createLink(request, name, { type: 'reconnect', reconnect_account: accountId, providers: '*' }));
+  await expect(again.getByRole('button', { name: /Demo provider/ })).toBeVisible();
+  await expect(again.getByRole('button', { name: /WhatsApp/ })).toHaveCount(0);
+  await signInToDemo(again);
+  await typeCode(again, currentTotp());
+  await again.getByRole('button', { name: 'Continue now' }).click();
+  await again.waitForURL(`${hostOrigin()}/done?result=success&account_id=${accountId}`);
+  await expect.poll(async () => (await receivedHooks(request)).some((hook) => hook.body.includes('RECONNECTED') && hook.body.includes(accountId))).toBe(true);
+});

@@ -1,8 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 export interface DovecotPeer {
   host: string;
@@ -21,14 +22,6 @@ export const DOVECOT_BINARY = process.env['DOVECOT_PATH'] ?? '/usr/sbin/dovecot'
 
 export function dovecotAvailable(): boolean {
   return existsSync(DOVECOT_BINARY);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A CA and a server certificate for `localhost`, so the adapter can verify TLS against a private CA. */
