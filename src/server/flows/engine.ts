@@ -10,7 +10,7 @@ import type { Store } from '../store/database.js';
 import type { Database, FlowTable } from '../store/schema.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
-import { decodeFlow, flowView, redirectTarget, type FlowRecord, type FlowState } from './flow-record.js';
+import { decodeFlow, flowView, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { renewalTime } from '../accounts/renewal.js';
 
@@ -270,23 +270,10 @@ export class FlowEngine {
     return this.#commit(record, { step, state: { adapter: {} }, status }, notify);
   }
 
-  async #notify(trx: Transaction<Database>, record: FlowRecord, event: { status: 'CREATION_SUCCESS' | 'RECONNECTED' | 'CREATION_FAILED' | 'RECONNECT_FAILED'; accountId?: string; reason?: FailureCode }): Promise<void> {
+  async #notify(trx: Transaction<Database>, record: FlowRecord, outcome: FlowOutcomeEvent): Promise<void> {
     if (!record.link.notify_url) return;
     const now = this.#clock();
-    await enqueueWebhook(trx, {
-      tenantId: record.row.tenant_id,
-      url: record.link.notify_url,
-      now,
-      event: {
-        status: event.status,
-        account_id: event.accountId ?? null,
-        name: record.link.name,
-        event_id: newId(),
-        provider: record.row.provider,
-        occurred_at: new Date(now).toISOString(),
-        ...(event.reason ? { reason: event.reason } : {}),
-      },
-    });
+    await enqueueWebhook(trx, { tenantId: record.row.tenant_id, url: record.link.notify_url, now, event: outcomeEvent(record, outcome, now) });
   }
 
   /** Optimistic concurrency: the update applies only to the version that was read. */
@@ -413,16 +400,6 @@ export class FlowEngine {
   }
 
   #view(record: FlowRecord): Flow {
-    const flow = flowView(record, this.#options.brand);
-    const step = flow.step;
-    if (step.kind === 'providers') {
-      const longest = Math.max(0, ...this.#options.catalogue.allowed(this.#linkProviders(record)).map((entry) => entry.adapter.plan.length));
-      return { ...flow, progress: { step: 1, of: 1 + longest } };
-    }
-    const entry = step.provider ? this.#options.catalogue.get(step.provider) : undefined;
-    if (!entry) return flow;
-    const position = entry.adapter.plan.indexOf(step.kind);
-    const progress = position >= 0 ? { progress: { step: 2 + position, of: 1 + entry.adapter.plan.length } } : {};
-    return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } };
+    return flowView(record, this.#options.brand, this.#options.catalogue);
   }
 }

@@ -1,4 +1,6 @@
-import type { Brand, Flow, Step } from '../../protocol/index.js';
+import type { Brand, FailureCode, Flow, Step, WebhookEvent } from '../../protocol/index.js';
+import type { ProviderCatalogue } from '../providers/catalogue.js';
+import { newId } from '../security/tokens.js';
 import type { AdapterState } from '../providers/adapter.js';
 import type { Sealer } from '../security/sealer.js';
 import type { FlowTable, LinkTable } from '../store/schema.js';
@@ -21,7 +23,41 @@ export function decodeFlow(row: FlowTable, link: LinkTable, sealer: Sealer): Flo
   return { row, link, step: JSON.parse(row.step_json) as Step, state: sealer.openJson<FlowState>(row.sealed_state) };
 }
 
-export function flowView(record: FlowRecord, brand: Brand): Flow {
+/** The flow as the widget sees it, with the provider's display name and "step n of m" from its adapter's plan. */
+export function flowView(record: FlowRecord, brand: Brand, catalogue: ProviderCatalogue): Flow {
+  const flow = baseView(record, brand);
+  const step = flow.step;
+  if (step.kind === 'providers') {
+    const allowed = catalogue.allowed(JSON.parse(record.link.providers_json) as '*' | string[]);
+    return { ...flow, progress: { step: 1, of: 1 + Math.max(0, ...allowed.map((entry) => entry.adapter.plan.length)) } };
+  }
+  const entry = step.provider ? catalogue.get(step.provider) : undefined;
+  if (!entry) return flow;
+  const position = entry.adapter.plan.indexOf(step.kind);
+  const progress = position >= 0 ? { progress: { step: 2 + position, of: 1 + entry.adapter.plan.length } } : {};
+  return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } };
+}
+
+export interface FlowOutcomeEvent {
+  status: 'CREATION_SUCCESS' | 'RECONNECTED' | 'CREATION_FAILED' | 'RECONNECT_FAILED';
+  accountId?: string;
+  reason?: FailureCode;
+}
+
+/** The webhook body for a flow's outcome. */
+export function outcomeEvent(record: FlowRecord, outcome: FlowOutcomeEvent, now: number): WebhookEvent {
+  return {
+    status: outcome.status,
+    account_id: outcome.accountId ?? null,
+    name: record.link.name,
+    event_id: newId(),
+    provider: record.row.provider,
+    occurred_at: new Date(now).toISOString(),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+}
+
+function baseView(record: FlowRecord, brand: Brand): Flow {
   const { row, link } = record;
   return {
     id: row.id,
