@@ -10,3 +10,4 @@ export * from './host-message.js';
 export * from './webhook.js';
 export * from './credentials.js';
 export * from './account.js';
+export * from './brand.js';

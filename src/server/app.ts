@@ -5,6 +5,7 @@ import { errorBody, handleError } from './errors.js';
 import { MAX_BODY_BYTES } from './validate.js';
 import { requestLog } from './middleware/request-log.js';
 import { accountRoutes } from './routes/accounts.js';
+import { brandRoutes } from './routes/brand.js';
 import { flowRoutes } from './routes/flows.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
@@ -37,6 +38,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/api/v1', linkRoutes(services));
   app.route('/api/v1', accountRoutes(services));
+  app.route('/api/v1', brandRoutes(services));
   app.route('/api/v1', openApiRoutes(services.publicUrl));
   app.route('/api/v1/flows', flowRoutes(services));
   app.route('/', hostedRoutes(services));

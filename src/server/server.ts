@@ -5,6 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Brand } from '../protocol/index.js';
 import { createApp } from './app.js';
+import { brandOfTenant } from './brands.js';
 import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import { FlowEngine } from './flows/engine.js';
@@ -53,7 +54,8 @@ export function createServices(options: {
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
-  const engine = new FlowEngine({ store, sealer, catalogue, brand: DEFAULT_BRAND, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const brandFor = async (tenantId: string) => (await brandOfTenant(store.db, tenantId))?.brand ?? DEFAULT_BRAND;
+  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   return {
     store,
     sealer,

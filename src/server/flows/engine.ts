@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Brand, FailureCode, Flow, OpenFlowResponse, Step, StepInput, StepInputKind, StepKind } from '../../protocol/index.js';
 import { credentialErrors } from '../../protocol/index.js';
+import { linkServedHere } from '../brands.js';
 import { ApiError } from '../errors.js';
 import type { AdapterContext, AdapterOutcome, ConnectedAccount, ProviderEntry } from '../providers/adapter.js';
 import type { ProviderCatalogue } from '../providers/catalogue.js';
@@ -18,7 +19,8 @@ export interface FlowEngineOptions {
   store: Store;
   sealer: Sealer;
   catalogue: ProviderCatalogue;
-  brand: Brand;
+  /** The brand a tenant's flows wear (its white-label brand, or Keyway's). */
+  brandFor: (tenantId: string) => Promise<Brand>;
   publicUrl: string;
   clock?: () => number;
   /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
@@ -67,11 +69,12 @@ export class FlowEngine {
   }
 
   /** Exchanges a single-use link token for a flow token and the first step. */
-  async open(linkToken: string): Promise<OpenFlowResponse> {
+  /** `host` is the request's Host: a link opens on Keyway's domain or its own tenant's, not another tenant's. */
+  async open(linkToken: string, host = ''): Promise<OpenFlowResponse> {
     const { db } = this.#options.store;
     const now = this.#clock();
     const link = await db.selectFrom('links').selectAll().where('token_hash', '=', sha256(linkToken)).executeTakeFirst();
-    if (!link) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
+    if (!link || !(await linkServedHere(db, host, link.tenant_id))) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
     if (link.used_at !== null) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
     if (now >= link.expires_at) {
       throw new ApiError(410, 'link_expired', FAILURE_MESSAGES.link_expired, {
@@ -102,7 +105,7 @@ export class FlowEngine {
       if (Number(claimed.numUpdatedRows) !== 1) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
       await trx.insertInto('flows').values(row).execute();
     });
-    return { token, flow: this.#view(record) };
+    return { token, flow: await this.#view(record) };
   }
 
   async current(flowToken: string): Promise<Flow> {
@@ -341,7 +344,7 @@ export class FlowEngine {
     const callback = await findCallback(this.#options.store.db, kind, secret, this.#clock());
     const record = await this.#settle(callback.flow_id);
     const entry = this.#activeCallbackEntry(record, kind);
-    return { providerName: entry.summary.name, brandName: this.#options.brand.name };
+    return { providerName: entry.summary.name, brandName: (await this.#options.brandFor(record.row.tenant_id)).name };
   }
 
   /** Something outside the wizard answered: the adapter decides what the flow does next. */
@@ -399,7 +402,7 @@ export class FlowEngine {
     return { kind: 'providers', id: newStepId(), providers: this.#options.catalogue.allowed(filter).map((entry) => entry.summary) };
   }
 
-  #view(record: FlowRecord): Flow {
-    return flowView(record, this.#options.brand, this.#options.catalogue);
+  async #view(record: FlowRecord): Promise<Flow> {
+    return flowView(record, await this.#options.brandFor(record.row.tenant_id), this.#options.catalogue);
   }
 }

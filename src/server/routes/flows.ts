@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { OpenFlowRequest, StepInput } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
+import { normaliseHost } from '../brands.js';
 import { flowTokenAuth } from '../middleware/flow-token.js';
 import { flowEvents } from './flow-events.js';
 import { parseJsonBody } from '../validate.js';
@@ -11,7 +12,7 @@ export function flowRoutes(services: Services): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const { link } = await parseJsonBody(c, OpenFlowRequest);
-    return c.json(await services.engine.open(link), 201);
+    return c.json(await services.engine.open(link, normaliseHost(c.req.header('host'), services.publicUrl)), 201);
   });
 
   app.use('/current', flowTokenAuth());

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppEnv, Services } from '../context.js';
+import { linkServedHere, normaliseHost } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { escapeHtml } from '../html.js';
 import { HOSTED_PAGE_HEADERS, hostedPageCsp } from '../security/headers.js';
@@ -68,9 +69,10 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     assets ??= readWidgetAssets(services.widgetDir);
     const token = c.req.param('token');
     const wellFormed = /^[A-Za-z0-9_-]{16,128}$/.test(token);
-    const link = wellFormed
-      ? await services.store.db.selectFrom('links').select(['origins_json', 'locale']).where('token_hash', '=', sha256(token)).executeTakeFirst()
+    const found = wellFormed
+      ? await services.store.db.selectFrom('links').select(['origins_json', 'locale', 'tenant_id']).where('token_hash', '=', sha256(token)).executeTakeFirst()
       : undefined;
+    const link = found && (await linkServedHere(services.store.db, normaliseHost(c.req.header('host'), services.publicUrl), found.tenant_id)) ? found : undefined;
     const origins = link ? (JSON.parse(link.origins_json) as string[]) : [];
     for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
     c.header('Content-Security-Policy', hostedPageCsp(origins));

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { LinkRequest, type HostedAuthUrl } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
+import { brandOfTenant } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
@@ -74,7 +75,10 @@ export function linkRoutes(services: Services): Hono<AppEnv> {
         used_at: null,
       })
       .execute();
-    const body: HostedAuthUrl = { object: 'HostedAuthURL', url: `${services.publicUrl}/connect/${token}` };
+    // A tenant with its own domain gets links on it (same scheme as Keyway's public URL).
+    const brand = await brandOfTenant(services.store.db, tenantId);
+    const base = brand?.domain ? `${new URL(services.publicUrl).protocol}//${brand.domain}` : services.publicUrl;
+    const body: HostedAuthUrl = { object: 'HostedAuthURL', url: `${base}/connect/${token}` };
     return c.json(body, 201);
   });
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { Account, AccountDeleted, AccountList, ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
+import { Account, AccountDeleted, AccountList, BrandSettings, ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
 import type { AppEnv } from '../context.js';
 
 const schema = (value: z.ZodMiniType) => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
@@ -27,6 +27,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         Account: schema(Account),
         AccountList: schema(AccountList),
         AccountDeleted: schema(AccountDeleted),
+        BrandSettings: schema(BrandSettings),
       },
     },
     paths: {
@@ -53,6 +54,16 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         get: { summary: 'Read an account', security: [{ apiKey: [] }], responses: { 200: { description: 'The account', ...json('Account') }, ...errors(401, 404) } },
         delete: { summary: 'Delete an account', security: [{ apiKey: [] }], responses: { 200: { description: 'Deleted', ...json('AccountDeleted') }, ...errors(401, 404) } },
+      },
+      '/api/v1/brand': {
+        get: { summary: 'Read your white-label brand', security: [{ apiKey: [] }], responses: { 200: { description: 'The brand', ...json('BrandSettings') }, ...errors(401, 404) } },
+        put: {
+          summary: 'Set your white-label brand and domain',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('BrandSettings') },
+          responses: { 200: { description: 'The brand', ...json('BrandSettings') }, ...errors(400, 401, 409, 415, 422) },
+        },
+        delete: { summary: 'Remove your brand', security: [{ apiKey: [] }], responses: { 204: { description: 'Removed' }, ...errors(401, 404) } },
       },
       '/api/v1/flows': {
         post: {

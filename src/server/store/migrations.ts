@@ -126,6 +126,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('accounts_renew').on('accounts').column('renew_at').execute();
     },
   },
+  '0004_brands': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('brands')
+        .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id'))
+        .addColumn('domain', 'text', (c) => c.unique())
+        .addColumn('settings_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -103,6 +103,14 @@ export interface FlowCallbackTable {
   created_at: number;
 }
 
+/** A tenant's white-label brand; `domain` is the Host its wizard and links use. */
+export interface BrandTable {
+  tenant_id: string;
+  domain: string | null;
+  settings_json: string;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -112,4 +120,5 @@ export interface Database {
   accounts: AccountTable;
   webhook_outbox: OutboxTable;
   flow_callbacks: FlowCallbackTable;
+  brands: BrandTable;
 }
