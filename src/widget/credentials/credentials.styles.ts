@@ -5,22 +5,10 @@ export const styles = css`
     margin: 0;
   }
 
-  .heading-row,
   .label-row {
     display: flex;
-    align-items: flex-start;
-    justify-content: space-between;
-    gap: var(--_space);
-  }
-
-  .label-row {
     align-items: center;
-    justify-content: flex-start;
-  }
-
-  .help {
-    flex: none;
-    margin-top: 2px;
+    gap: var(--_space);
   }
 
   .alert p {

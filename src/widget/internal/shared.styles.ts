@@ -27,6 +27,19 @@ export const sharedStyles = css`
     outline: none;
   }
 
+  /* A step heading with its help button at the end of the line. */
+  .heading-row {
+    display: flex;
+    align-items: flex-start;
+    justify-content: space-between;
+    gap: var(--_space);
+  }
+
+  .help {
+    flex: none;
+    margin-top: 2px;
+  }
+
   .intro {
     margin-block: 0 calc(var(--_space) * 3);
     margin-inline: 0;

@@ -1,18 +1,6 @@
 import { css } from 'lit';
 
 export const styles = css`
-  .heading-row {
-    display: flex;
-    align-items: flex-start;
-    justify-content: space-between;
-    gap: var(--_space);
-  }
-
-  .help {
-    flex: none;
-    margin-top: 2px;
-  }
-
   .waiting {
     display: flex;
     align-items: center;

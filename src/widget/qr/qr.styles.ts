@@ -5,18 +5,6 @@ export const styles = css`
     --_qr-size: var(--keyway-qr-size, 220px);
   }
 
-  .heading-row {
-    display: flex;
-    align-items: flex-start;
-    justify-content: space-between;
-    gap: var(--_space);
-  }
-
-  .help {
-    flex: none;
-    margin-top: 2px;
-  }
-
   .frame {
     display: flex;
     justify-content: center;
