@@ -170,3 +170,42 @@ describe('OAuth against a real OpenID provider (oidc-provider on loopback)', () 
     assert.equal(replay.status, 410, 'the same callback cannot be replayed');
   });
 });
+
+describe('OAuth provider that does not answer', () => {
+  it('ends the flow with provider_error after the timeout and stores nothing', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const { OAuth2Adapter } = await import('../../src/server/providers/oauth2.js');
+    const adapter = new OAuth2Adapter({
+      name: 'Silent',
+      authorizationEndpoint: `http://127.0.0.1:${port}/authorize`,
+      tokenEndpoint: `http://127.0.0.1:${port}/token`,
+      scopes: ['read'],
+      clientId: 'keyway',
+      clientSecret: 'secret',
+      allowHttp: true,
+      timeoutSeconds: 1,
+    });
+    const h = await createHarness(':memory:', { providers: [{ summary: { id: 'SILENT', name: 'Silent', method: 'oauth' }, adapter }] });
+    try {
+      const { token, flow } = await openFlow(h, await createLink(h, { providers: ['SILENT'] }));
+      const oauth = await submitOk(h, token, { kind: 'providers', stepId: flow.step.id, provider: 'SILENT' });
+      const state = new URL(String(oauth.step['authorizeUrl'])).searchParams.get('state');
+      const started = Date.now();
+      const page = await h.app.request(`/oauth/callback?code=abc&state=${state}`);
+      assert.equal(page.status, 200);
+      assert.ok(Date.now() - started < 5000, 'gave up at the timeout');
+      const after = (await (await h.app.request('/api/v1/flows/current', { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; step: { reason?: string } };
+      assert.equal(after.status, 'failed');
+      assert.equal(after.step.reason, 'provider_error');
+      assert.equal((await h.store.db.selectFrom('accounts').select('id').execute()).length, 0);
+    } finally {
+      await h.close();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});

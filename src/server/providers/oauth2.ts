@@ -7,12 +7,16 @@ export interface OAuth2Settings extends OAuthEndpoints {
   clientSecret: string;
   /** Only for peers on loopback in tests and development: allow plain http. */
   allowHttp?: boolean;
+  /** How long any request to the provider may take (default 10 s). */
+  timeoutSeconds?: number;
 }
 
 /** How long the user has to finish at the provider. */
 const AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';
+
+const PROVIDER_TIMEOUT_SECONDS = 10;
 
 interface PendingAuthorization {
   codeVerifier: string;
@@ -125,7 +129,9 @@ export class OAuth2Adapter implements ProviderAdapter {
   async #discover(): Promise<client.Configuration> {
     const { settings } = this;
     const auth = settings.tokenAuth === 'client_secret_post' ? client.ClientSecretPost(settings.clientSecret) : client.ClientSecretBasic(settings.clientSecret);
-    const options = settings.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined;
+    // A provider that hangs must not hold the user: every request to it gives up after this long.
+    const timeout = settings.timeoutSeconds ?? PROVIDER_TIMEOUT_SECONDS;
+    const options = { timeout, ...(settings.allowHttp ? { execute: [client.allowInsecureRequests] } : {}) };
     if (settings.issuer) return client.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, options);
     if (!settings.authorizationEndpoint || !settings.tokenEndpoint) throw new Error('an OAuth provider needs an issuer, or both endpoints');
     const config = new client.Configuration(
@@ -134,6 +140,7 @@ export class OAuth2Adapter implements ProviderAdapter {
       undefined,
       auth,
     );
+    config.timeout = timeout;
     if (settings.allowHttp) client.allowInsecureRequests(config);
     return config;
   }
