@@ -53,17 +53,37 @@ for (const dialect of dialects()) {
       assert.equal(params.get('scope'), 'mail.read');
     });
 
-    it('ends the flow with access_denied when the user refuses at the provider', async () => {
+    it('offers another try when the user refuses at the provider, and ends with access_denied if they give up', async () => {
       const { token, authorizeUrl } = await toOAuthStep();
       const state = authorizeUrl.searchParams.get('state') as string;
       const page = await h.app.request(`/oauth/callback?error=access_denied&state=${state}`);
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
-      const flow = await flowOf(token);
-      assert.equal(flow.status, 'failed');
-      assert.equal(flow.step['reason'], 'access_denied');
+      const refused = await flowOf(token);
+      assert.equal(refused.status, 'active', 'nothing is final yet');
+      assert.equal(refused.step['kind'], 'failure');
+      assert.equal(refused.step['reason'], 'access_denied');
+      assert.equal(refused.step['retryable'], true);
+      assert.equal(refused.step['redirectUrl'], undefined);
+      assert.equal((await h.store.db.selectFrom('webhook_outbox').select('id').execute()).length, 0, 'no webhook while the user may retry');
       const replay = await h.app.request(`/oauth/callback?error=access_denied&state=${state}`);
       assert.equal(replay.status, 410, 'a state works once');
+      const given = await submitOk(h, token, { kind: 'cancel', stepId: String(refused.step['id']) });
+      assert.equal(given.status, 'failed');
+      assert.equal(given.step['reason'], 'access_denied');
+      assert.equal(given.step['retryable'], false);
+      assert.equal(given.step['redirectUrl'], 'https://app.acme.test/failed?reason=access_denied');
+      const events = (await h.store.db.selectFrom('webhook_outbox').select('body').execute()).map((row) => JSON.parse(row.body) as Record<string, unknown>);
+      assert.deepEqual(events.map((event) => [event['status'], event['reason']]), [['CREATION_FAILED', 'access_denied']]);
+    });
+
+    it('goes back to provider selection when the user tries again after a refusal', async () => {
+      const { token, authorizeUrl } = await toOAuthStep();
+      await h.app.request(`/oauth/callback?error=access_denied&state=${authorizeUrl.searchParams.get('state')}`);
+      const refused = await flowOf(token);
+      const again = await submitOk(h, token, { kind: 'back', stepId: String(refused.step['id']) });
+      assert.equal(again.status, 'active');
+      assert.equal(again.step.kind, 'providers');
     });
 
     it('refuses a wrong, missing or superseded state without touching the flow', async () => {
@@ -172,7 +192,7 @@ describe('OAuth against a real OpenID provider (oidc-provider on loopback)', () 
 });
 
 describe('OAuth provider that does not answer', () => {
-  it('ends the flow with provider_error after the timeout and stores nothing', async () => {
+  it('shows a retryable provider_error after the timeout and stores nothing', async () => {
     const { createServer } = await import('node:net');
     const sockets: import('node:net').Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
@@ -198,9 +218,9 @@ describe('OAuth provider that does not answer', () => {
       const page = await h.app.request(`/oauth/callback?code=abc&state=${state}`);
       assert.equal(page.status, 200);
       assert.ok(Date.now() - started < 5000, 'gave up at the timeout');
-      const after = (await (await h.app.request('/api/v1/flows/current', { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; step: { reason?: string } };
-      assert.equal(after.status, 'failed');
+      const after = (await (await h.app.request('/api/v1/flows/current', { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; step: { reason?: string; retryable?: boolean } };
       assert.equal(after.step.reason, 'provider_error');
+      assert.equal(after.step.retryable, true, 'the user may try again later in the same flow');
       assert.equal((await h.store.db.selectFrom('accounts').select('id').execute()).length, 0);
     } finally {
       await h.close();

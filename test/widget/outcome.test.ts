@@ -1,7 +1,7 @@
 import { expect, fixture, oneEvent } from '@open-wc/testing';
 import { html } from 'lit';
 import '../../src/widget/index.js';
-import type { KeywayFailure, KeywaySuccess } from '../../src/widget/index.js';
+import type { KeywayFailure, KeywaySubmitEvent, KeywaySuccess } from '../../src/widget/index.js';
 import { failureStep, successStep } from './fixtures.js';
 
 describe('<keyway-success>', () => {
@@ -56,6 +56,23 @@ describe('<keyway-failure>', () => {
     expect(el.shadowRoot!.querySelector('[part="countdown"]')!.textContent).to.equal('Redirecting in 2 s');
     setTimeout(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part="continue-button"]')!.click());
     await oneEvent(el, 'keyway-continue');
+  });
+
+  it('offers "Try again" instead of a countdown on a retryable failure, and asks to go back', async () => {
+    const retryable = { kind: 'failure' as const, id: 'step-retry', reason: 'provider_error' as const, message: 'Down.', retryable: true };
+    const el = await fixture<KeywayFailure>(html`<keyway-failure .step=${retryable} .secondsLeft=${2}></keyway-failure>`);
+    expect(el.shadowRoot!.querySelector('[part="countdown"]')).to.equal(null);
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="try-again-button"]')!;
+    expect(button.textContent).to.equal('Try again');
+    setTimeout(() => button.click());
+    const event = await oneEvent<KeywaySubmitEvent>(el, 'keyway-submit');
+    expect(event.input).to.deep.equal({ kind: 'back', stepId: 'step-retry' });
+    await expect(el).to.be.accessible();
+  });
+
+  it('has no "Try again" on a failure that cannot be retried', async () => {
+    const el = await fixture<KeywayFailure>(html`<keyway-failure .step=${failureStep}></keyway-failure>`);
+    expect(el.shadowRoot!.querySelector('[part="try-again-button"]')).to.equal(null);
   });
 
   it('passes an axe accessibility audit', async () => {

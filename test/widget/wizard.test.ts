@@ -237,6 +237,20 @@ describe('<keyway-wizard>', () => {
     expect(el.shadowRoot!.querySelector('[part="cancel-button"]'), 'no cancel on a final step').to.equal(null);
   });
 
+  it('keeps a retryable failure open: no failure message, no redirect, Cancel still there, "Try again" goes back', async () => {
+    const retryable = { kind: 'failure' as const, id: 'step-retry', reason: 'provider_error' as const, message: 'Down.', retryable: true };
+    serve(flowWith(retryable), flowWith(providersStep));
+    const el = await openWizard(0);
+    const failure = await shows(el, 'keyway-failure');
+    expect(el.typesPostedTo(HOST)).to.deep.equal(['ready', 'step']);
+    expect(el.shadowRoot!.querySelector('[part="cancel-button"]'), 'the user can still give up').to.exist;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(el.redirects).to.deep.equal([]);
+    failure.shadowRoot!.querySelector<HTMLButtonElement>('[part="try-again-button"]')!.click();
+    await shows(el, 'keyway-providers');
+    expect(api!.requests[1]!.body).to.deep.equal({ kind: 'back', stepId: 'step-retry' });
+  });
+
   it('goes back with a back input from the credentials step', async () => {
     serve(flowWith(credentialsStep), flowWith(providersStep));
     const el = await openWizard();

@@ -40,7 +40,8 @@ const ACCEPTED_INPUTS: Record<StepKind, readonly StepInputKind[]> = {
   qr: ['back', 'cancel'],
   oauth: ['back', 'cancel'],
   success: [],
-  failure: [],
+  /** Only a retryable failure is still active: the user may try again (back) or give up (cancel). */
+  failure: ['back', 'cancel'],
 };
 
 interface Change {
@@ -54,6 +55,9 @@ interface Change {
 type Extra = (trx: Transaction<Database>) => Promise<void>;
 
 const newStepId = () => newToken(9);
+
+/** Failures worth another try: the provider had a problem, or the user declined and may change their mind. */
+const RETRYABLE: ReadonlySet<FailureCode> = new Set(['provider_error', 'access_denied']);
 
 /** A QR code is replaced this long before it expires, so a phone never scans a dead one. */
 export const QR_RENEW_BEFORE_MS = 5000;
@@ -132,7 +136,8 @@ export class FlowEngine {
   async #apply(record: FlowRecord, input: StepInput): Promise<FlowRecord> {
     switch (input.kind) {
       case 'cancel':
-        return this.#fail(record, 'user_cancelled');
+        // Giving up after a retryable failure ends the flow for that failure's reason.
+        return this.#fail(record, record.step.kind === 'failure' ? record.step.reason : 'user_cancelled');
       case 'back':
         return this.#commit(record, { step: this.#providersStep(this.#linkProviders(record)), state: { adapter: {} }, provider: null });
       case 'providers': {
@@ -185,7 +190,7 @@ export class FlowEngine {
       case 'retry':
         return this.#retry(record, outcome);
       case 'failed':
-        return this.#fail(record, outcome.reason);
+        return RETRYABLE.has(outcome.reason) ? this.#offerRetry(record, outcome.reason) : this.#fail(record, outcome.reason);
       case 'connected':
         return this.#succeed(record, outcome.account);
       case 'step': {
@@ -254,6 +259,13 @@ export class FlowEngine {
     const redirectUrl = redirectTarget(link.success_redirect_url, { account_id: accountId });
     const step: Step = { kind: 'success', id: newStepId(), provider, accountId, ...(redirectUrl ? { redirectUrl } : {}) };
     return this.#commit(record, { step, state: { adapter: {} }, status: 'succeeded', accountId }, store);
+  }
+
+  /** A failure the user can recover from: shown as a failure step, but the flow stays open and nothing is reported yet. */
+  #offerRetry(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {
+    const provider = record.row.provider;
+    const step: Step = { kind: 'failure', id: newStepId(), reason, message: FAILURE_MESSAGES[reason], retryable: true, ...(provider ? { provider } : {}) };
+    return this.#commit(record, { step, state: { adapter: {} } });
   }
 
   #fail(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {

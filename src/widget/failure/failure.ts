@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { KeywayContinueEvent } from '../events/continue.js';
+import { KeywaySubmitEvent } from '../events/submit.js';
 import { t } from '../i18n/localize.js';
 import type { FailureView } from '../internal/failure-reason.js';
 import { alertIcon } from '../internal/icons.js';
@@ -18,6 +19,7 @@ import { styles } from './failure.styles.js';
  * itself is refused (`link_not_found`, `link_used`, `link_expired`).
  *
  * @fires keyway-continue - When the user chooses to leave now instead of waiting for the countdown.
+ * @fires keyway-submit - With `{kind: 'back', stepId}` when the user tries again after a retryable failure.
  *
  * @csspart base - The step's wrapper.
  * @csspart icon - The warning mark.
@@ -25,6 +27,7 @@ import { styles } from './failure.styles.js';
  * @csspart redirect - The countdown and continue button.
  * @csspart countdown - The "Redirecting in N s" line.
  * @csspart continue-button - The "Continue now" button.
+ * @csspart try-again-button - "Try again", on failures the server marks retryable.
  *
  * @cssproperty --keyway-color-danger - The warning mark.
  * @cssproperty --keyway-color-primary - The continue button.
@@ -44,9 +47,16 @@ export class KeywayFailure extends StepElement<FailureView> {
         <span class="badge-icon" part="icon">${alertIcon}</span>
         <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t(`failure.${step.reason}.heading`)}</div>
         <p class="intro">${t(`failure.${step.reason}.body`)}</p>
-        ${redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
+        ${step.retryable
+          ? html`<button class="button button--primary" part="try-again-button" type="button" ?disabled=${this.pending} @click=${this.retry}>${t('common.retry')}</button>`
+          : redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
       </div>
     `;
+  }
+
+  /** Another try: back to choosing a provider (the header's Cancel gives up instead). */
+  private retry(): void {
+    if (this.step && !this.pending) this.emit(new KeywaySubmitEvent({ kind: 'back', stepId: this.step.id }));
   }
 }
 

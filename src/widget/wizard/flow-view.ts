@@ -35,8 +35,10 @@ export function linkErrorView(error: unknown): WizardView | undefined {
 /** The steps a user can step back from. */
 export const BACK_STEPS: ReadonlySet<string> = new Set(['credentials', 'mfa', 'qr', 'oauth']);
 
-/** The steps that end a flow; there is nothing left to cancel. */
-export const FINAL_STEPS: ReadonlySet<string> = new Set(['success', 'failure']);
+/** Whether the step ends the flow (nothing left to cancel): success, or a failure the user cannot retry. */
+export function isFinalStep(step: { kind: string; retryable?: boolean }): boolean {
+  return step.kind === 'success' || (step.kind === 'failure' && !step.retryable);
+}
 
 export function isApiError(error: unknown, status: number, code?: string): error is FlowApiError {
   return error instanceof FlowApiError && error.status === status && (code === undefined || error.code === code);

@@ -6,7 +6,7 @@ import { t } from '../i18n/localize.js';
 import { alertIcon, backIcon } from '../internal/icons.js';
 import type { FailureView } from '../internal/failure-reason.js';
 import { logoSource } from './brand.js';
-import { BACK_STEPS, FINAL_STEPS, type WizardView } from './flow-view.js';
+import { BACK_STEPS, isFinalStep, type WizardView } from './flow-view.js';
 
 /** The step elements' parts, re-exported so a page can style them through `keyway-wizard::part(…)`. */
 const STEP_PARTS = [
@@ -15,7 +15,7 @@ const STEP_PARTS = [
   ...['list', 'provider', 'icon', 'name', 'method', 'badge', 'form', 'form-error', 'field', 'label', 'control', 'hint'],
   ...['field-error', 'attempts', 'error', 'submit-button', 'resend-button', 'redirect', 'countdown', 'continue-button'],
   ...['qr', 'pairing', 'pairing-code', 'copy-button', 'copy-status', 'status', 'authorize-button'],
-  ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box'],
+  ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box', 'try-again-button'],
 ].join(', ');
 
 export interface CardState {
@@ -39,7 +39,7 @@ export function renderCard(state: CardState): TemplateResult {
   return html`
     <div class="card" part="base" aria-busy=${state.pending ? 'true' : 'false'}>
       ${view?.type === 'flow' ? renderHeader(view.flow, state) : nothing}
-      ${view?.type === 'flow' && view.flow.progress && !FINAL_STEPS.has(view.flow.step.kind)
+      ${view?.type === 'flow' && view.flow.progress && view.flow.step.kind !== 'failure' && !isFinalStep(view.flow.step)
         ? html`<keyway-progress class="progress" part="progress" exportparts="label: progress-label, segment: progress-segment, done: progress-done" .step=${view.flow.progress.step} .of=${view.flow.progress.of}></keyway-progress>`
         : nothing}
       <div class="body" part="body">
@@ -70,7 +70,7 @@ function renderHeader(flow: Flow, state: CardState): TemplateResult {
       </div>
       <div class="brand" part="brand">${renderBrand(brand, state.apiBase)}</div>
       <div class="header-end">
-        ${FINAL_STEPS.has(step.kind)
+        ${isFinalStep(step)
           ? nothing
           : html`<button class="button button--text nav" part="cancel-button" type="button" ?disabled=${state.pending} @click=${() => state.onCancel(step)}>
               ${t('wizard.cancel')}
@@ -183,7 +183,9 @@ function renderFailure(failure: FailureView, state: CardState): TemplateResult {
       .step=${failure}
       .headingLevel=${state.headingLevel}
       .secondsLeft=${state.secondsLeft}
+      .pending=${state.pending}
       @keyway-continue=${state.onContinue}
+      @keyway-submit=${state.onSubmit}
     ></keyway-failure>
   `;
 }

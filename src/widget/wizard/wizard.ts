@@ -306,7 +306,8 @@ export class KeywayWizard extends KeywayElement {
       this.post('success', { accountId: step.accountId, provider: step.provider });
       this.emit(new KeywaySuccessEvent({ flowId: flow.id, accountId: step.accountId, provider: step.provider }));
       this.scheduleRedirect(step.redirectUrl);
-    } else if (step.kind === 'failure') {
+    } else if (step.kind === 'failure' && !step.retryable) {
+      // A retryable failure is not an outcome yet: the host hears of it only if the user gives up.
       this.announceFailure(flow.id, step, flow.hostOrigins);
     }
     if (moveFocus) void this.focusStep();

@@ -1,0 +1,95 @@
+import { open, type Mode, type Result } from './open.js';
+
+// Without a DOM (a bundle evaluated during server-side rendering) the class must still be declarable.
+const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement;
+
+/**
+ * @summary A button that opens a Keyway link and reports the outcome as DOM events.
+ *
+ * The click opens the wizard in the element's `mode` (`open()` runs inside the click
+ * handler, so a popup is not blocked). In `inline` mode the wizard's iframe is drawn
+ * below the button. Clicks while a flow is open are ignored.
+ *
+ * @tag keyway-connect
+ *
+ * @slot - The button's label. Default: "Connect an account".
+ *
+ * @fires keyway-success - The account is connected. `detail: {status: 'success', accountId, provider}`.
+ * @fires keyway-failure - The flow failed or was cancelled in the wizard. `detail: {status: 'failure', reason, message}`.
+ * @fires keyway-exit - The user closed the modal or popup, or the popup was blocked (`fallback="none"`).
+ *   `detail: {status: 'exit'}` or `{status: 'popup_blocked'}`.
+ * @fires keyway-event - Every message from the wizard. `detail: {keyway: 1, type, flowId, data}`.
+ *
+ * @csspart button - The button.
+ */
+export class KeywayConnect extends Base {
+  private pending = false;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.part.add('button');
+    const label = document.createElement('slot');
+    label.textContent = 'Connect an account';
+    button.append(label);
+    button.onclick = () => void this.open();
+    root.append(button);
+  }
+
+  /** The link URL from the link API. */
+  get url(): string {
+    return this.getAttribute('url') ?? '';
+  }
+  set url(value: string) {
+    this.setAttribute('url', value);
+  }
+
+  /** `modal` (default), `popup`, `inline` or `redirect`. */
+  get mode(): Mode {
+    return (this.getAttribute('mode') as Mode | null) ?? 'modal';
+  }
+  set mode(value: Mode) {
+    this.setAttribute('mode', value);
+  }
+
+  /** `popup` mode when the popup is blocked: `modal` (default) or `none`. */
+  get fallback(): 'modal' | 'none' {
+    return this.getAttribute('fallback') === 'none' ? 'none' : 'modal';
+  }
+  set fallback(value: 'modal' | 'none') {
+    this.setAttribute('fallback', value);
+  }
+
+  /**
+   * Opens the link, as a click does; call it from a user's click for `popup`.
+   * Resolves with the outcome (undefined when a flow was already open).
+   */
+  async open(): Promise<Result | undefined> {
+    if (this.pending || !this.url) return undefined;
+    this.pending = true;
+    try {
+      const result = await open(this.url, {
+        mode: this.mode,
+        fallback: this.fallback,
+        container: this.shadowRoot ?? undefined,
+        onEvent: (message) => this.emit('event', message),
+      });
+      this.emit(result.status === 'popup_blocked' ? 'exit' : result.status, result);
+      return result;
+    } finally {
+      this.pending = false;
+    }
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(`keyway-${name}`, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'keyway-connect': KeywayConnect;
+  }
+}
