@@ -3,14 +3,30 @@ import { open, type Mode, type Result } from './open.js';
 // Without a DOM (a bundle evaluated during server-side rendering) the class must still be declarable.
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement;
 
+/** The shadow tree: a button whose label is the element's content. Built with the DOM API, not HTML strings (Trusted Types). */
+function renderButton(root: ShadowRoot, onClick: () => void): void {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.part.add('button');
+  const label = document.createElement('slot');
+  label.textContent = 'Connect an account';
+  button.append(label);
+  button.onclick = onClick;
+  root.append(button);
+}
+
 /**
- * @summary A button that opens a Keyway link and reports the outcome as DOM events.
- *
  * The click opens the wizard in the element's `mode` (`open()` runs inside the click
  * handler, so a popup is not blocked). In `inline` mode the wizard's iframe is drawn
  * below the button. Clicks while a flow is open are ignored.
  *
+ * @summary A button that opens a Keyway link and reports the outcome as DOM events.
+ *
  * @tag keyway-connect
+ *
+ * @attr {string} url - The link URL from the link API.
+ * @attr {'modal' | 'popup' | 'inline' | 'redirect'} mode - How the wizard is shown. Default `modal`.
+ * @attr {'modal' | 'none'} fallback - `popup` mode when the popup is blocked: open a modal (default) or fire `keyway-exit` with `popup_blocked`.
  *
  * @slot - The button's label. Default: "Connect an account".
  *
@@ -27,15 +43,7 @@ export class KeywayConnect extends Base {
 
   constructor() {
     super();
-    const root = this.attachShadow({ mode: 'open' });
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.part.add('button');
-    const label = document.createElement('slot');
-    label.textContent = 'Connect an account';
-    button.append(label);
-    button.onclick = () => void this.open();
-    root.append(button);
+    renderButton(this.attachShadow({ mode: 'open' }), () => void this.open());
   }
 
   /** The link URL from the link API. */
@@ -83,8 +91,10 @@ export class KeywayConnect extends Base {
     }
   }
 
+  /** Fires `keyway-<name>`; bubbling and composed, so a page can listen on `document`. */
   private emit(name: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(`keyway-${name}`, { detail, bubbles: true, composed: true }));
+    const event = new CustomEvent(`keyway-${name}`, { detail, bubbles: true, composed: true });
+    this.dispatchEvent(event);
   }
 }
 

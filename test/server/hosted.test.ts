@@ -70,3 +70,25 @@ describe('hosted page', () => {
     assert.match(response.headers.get('cache-control') ?? '', /immutable/);
   });
 });
+
+describe('embedding SDK files', () => {
+  it('serves only the two SDK builds from the built embed folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyway-dist-'));
+    mkdirSync(join(dir, 'widget'));
+    mkdirSync(join(dir, 'embed'));
+    writeFileSync(join(dir, 'embed', 'keyway-embed.iife.js'), 'var Keyway={};');
+    writeFileSync(join(dir, 'embed', 'secret.txt'), 'no');
+    const h = await createHarness(':memory:', { widgetDir: join(dir, 'widget') });
+    try {
+      const sdk = await h.app.request('/embed/keyway-embed.iife.js');
+      assert.equal(sdk.status, 200);
+      assert.equal(await sdk.text(), 'var Keyway={};');
+      assert.equal(sdk.headers.get('access-control-allow-origin'), '*');
+      assert.equal((await h.app.request('/embed/secret.txt')).status, 404);
+      assert.equal((await h.app.request('/embed/../widget/x')).status, 404);
+    } finally {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,6 +65,17 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
   });
   app.use('/assets/*', serveStatic({ root: services.widgetDir }));
 
+  // The embedding SDK, for hosts that load it with a script tag from Keyway's own origin.
+  app.use('/embed/*', async function embedHeaders(c, next) {
+    await next();
+    if (c.res.status === 200) {
+      c.res.headers.set('Cache-Control', 'public, max-age=300');
+      c.res.headers.set('Access-Control-Allow-Origin', '*');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    }
+  });
+  app.use('/embed/*', serveStatic({ root: join(services.widgetDir, '..'), rewriteRequestPath: (path) => (/^\/embed\/keyway-embed(\.iife)?\.js$/.test(path) ? path : '/embed/missing') }));
+
   app.get('/connect/:token', async (c) => {
     assets ??= readWidgetAssets(services.widgetDir);
     const token = c.req.param('token');

@@ -141,7 +141,10 @@ export class KeywayWizard extends KeywayElement {
     super.connectedCallback();
     // The likely table starts loading while the link is being opened.
     loadTranslation(chooseLanguage(undefined, navigator.languages)).catch(() => undefined);
-    if (this.isFramed()) this.observeHeight();
+    if (this.isFramed()) {
+      this.observeHeight();
+      window.addEventListener('keydown', this.onFramedEscape);
+    }
     if (this.resumeOnConnect) {
       this.resumeOnConnect = false;
       void this.run(this.lastAction);
@@ -151,6 +154,7 @@ export class KeywayWizard extends KeywayElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
+    window.removeEventListener('keydown', this.onFramedEscape);
     if (this.request.status === TaskStatus.PENDING) {
       this.resumeOnConnect = true;
       this.request.abort();
@@ -357,6 +361,16 @@ export class KeywayWizard extends KeywayElement {
     const message = { keyway: HOST_MESSAGE_VERSION, type, flowId: flow.id, data } as HostMessage;
     postToHost(this.messageTarget(), flow.hostOrigins, message);
   }
+
+  /**
+   * In a host's modal, Escape pressed inside the wizard reaches this frame, not the host's dialog:
+   * tell the host the user wants out, unless something in the wizard (a popover) used the key.
+   */
+  private readonly onFramedEscape = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented || this.view?.type !== 'flow') return;
+    this.post('exit', {});
+    this.emit(new KeywayExitEvent({ flowId: this.view.flow.id }));
+  };
 
   private observeHeight(): void {
     this.resizeObserver ??= new ResizeObserver(([entry]) => {
