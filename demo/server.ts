@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { parseWith } from '../src/server/validate.js';
 import type { AppEnv, Services } from '../src/server/context.js';
 import { demoTotp } from '../src/server/providers/demo.js';
 import { tenantWebhookSecret } from '../src/server/store/tenants.js';
@@ -13,6 +15,13 @@ const PUBLIC_DIR = [new URL('./public', import.meta.url), new URL('../../demo/pu
   .find((dir) => existsSync(dir)) as string;
 
 const DEMO_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const DemoLinkChoice = z.strictObject({
+  providers: z.optional(z.array(z.enum(['DEMO', 'WHATSAPP', 'TELEGRAM']))),
+  locale: z.optional(z.enum(['en', 'fr', 'de', 'es', 'ar'])),
+});
+const DemoBrandChoice = z.strictObject({ brand: z.enum(['keyway', 'acme']) });
+const ACME_BRAND = { name: 'Acme CRM', primaryColor: '#0f766e', radius: '4px', supportUrl: 'https://example.com/help' };
 
 interface ReceivedWebhook {
   receivedAt: string;
@@ -39,28 +48,43 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
 
   app.use('/demo/*', async function demoHeaders(c, next) {
     await next();
-    c.header('Content-Security-Policy', DEMO_CSP);
-    c.header('Referrer-Policy', 'no-referrer');
+    c.res.headers.set('Content-Security-Policy', DEMO_CSP);
+    c.res.headers.set('Referrer-Policy', 'no-referrer');
   });
   app.get('/demo', (c) => c.redirect('/demo/'));
 
+  /** The demo's own backend call, as a host's server makes it: the API key never reaches the browser. */
+  const callKeyway = (method: string, path: string, body?: unknown) =>
+    fetch(`${options.internalUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey() },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
   app.post('/demo/api/links', async (c) => {
     const base = services.publicUrl;
-    const response = await fetch(`${options.internalUrl}/api/v1/hosted/accounts/link`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey() },
-      body: JSON.stringify({
+    const choice = parseWith(DemoLinkChoice, await c.req.json().catch(() => ({})));
+    const response = await callKeyway('POST', '/api/v1/hosted/accounts/link', {
         type: 'create',
-        providers: '*',
+        providers: choice.providers ?? '*',
+        ...(choice.locale ? { locale: choice.locale } : {}),
+        origins: [new URL(base).origin],
         api_url: base,
         expiresOn: new Date(services.clock() + 15 * 60 * 1000).toISOString(),
         success_redirect_url: `${base}/demo/done.html?result=success`,
         failure_redirect_url: `${base}/demo/done.html?result=failure`,
         notify_url: `${base}/demo/webhooks`,
         name: 'demo-user-42',
-      }),
     });
     return c.json(await response.json(), response.status as 201);
+  });
+
+  /** The brand switch: the demo tenant wears Keyway's look or a made-up customer's. */
+  app.post('/demo/api/brand', async (c) => {
+    const { brand } = parseWith(DemoBrandChoice, await c.req.json().catch(() => ({})));
+    const response = brand === 'acme' ? await callKeyway('PUT', '/api/v1/brand', ACME_BRAND) : await callKeyway('DELETE', '/api/v1/brand');
+    await response.body?.cancel();
+    return c.json({ brand });
   });
 
   app.post('/demo/webhooks', async (c) => {

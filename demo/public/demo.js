@@ -1,6 +1,10 @@
-const keywayOrigin = location.origin;
-const eventsList = document.getElementById('events');
-const hooksList = document.getElementById('webhooks');
+import { open } from '/embed/keyway-embed.js';
+
+const $ = (id) => document.getElementById(id);
+const eventsList = $('events');
+const hooksList = $('webhooks');
+const connect = $('connect');
+let nextLink;
 
 function logLine(list, text) {
   const item = document.createElement('li');
@@ -8,30 +12,52 @@ function logLine(list, text) {
   list.prepend(item);
 }
 
-// Only messages from the wizard's origin, in the Keyway host-message shape, are trusted.
-window.addEventListener('message', (event) => {
-  if (event.origin !== keywayOrigin || event.data?.keyway !== 1) return;
-  logLine(eventsList, `${new Date().toLocaleTimeString()} ${event.data.type} ${JSON.stringify(event.data.data)}`);
-});
+function choice() {
+  const providers = $('providers').value;
+  const locale = $('locale').value;
+  return { ...(providers === 'all' ? {} : { providers: [providers] }), ...(locale ? { locale } : {}) };
+}
 
-document.getElementById('connect').addEventListener('click', async () => {
-  // Opened inside the click so no popup blocker stops it; the link arrives a moment later.
-  const popup = window.open('about:blank', 'keyway-wizard', 'popup,width=480,height=720');
-  const response = await fetch('/demo/api/links', { method: 'POST' });
+/**
+ * Links are single-use and a popup must open inside the click, so the next link is fetched ahead
+ * of time and the click only opens it.
+ */
+async function prepareLink() {
+  connect.disabled = true;
+  nextLink = undefined;
+  const response = await fetch('/demo/api/links', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(choice()) });
   const body = await response.json();
   if (!response.ok) {
-    popup?.close();
-    logLine(eventsList, `link request failed: ${body.error?.message ?? response.status}`);
+    $('result').textContent = `Could not get a link: ${body.error?.message ?? response.status}`;
     return;
   }
-  if (popup) popup.location.href = body.url;
-  else location.href = body.url;
+  nextLink = body.url;
+  connect.disabled = false;
+}
+
+connect.addEventListener('click', async () => {
+  if (!nextLink) return;
+  const url = nextLink;
+  $('result').textContent = '';
+  const result = await open(url, {
+    mode: $('mode').value,
+    container: $('inline'),
+    onEvent: (message) => logLine(eventsList, `${new Date().toLocaleTimeString()} ${message.type} ${JSON.stringify(message.data)}`),
+  }).finally(prepareLink);
+  $('result').textContent =
+    result.status === 'success' ? `Connected ${result.provider}: account ${result.accountId}` : result.status === 'failure' ? `Not connected: ${result.message}` : `Closed (${result.status}).`;
+});
+
+for (const id of ['providers', 'locale']) $(id).addEventListener('change', prepareLink);
+$('brand').addEventListener('change', async () => {
+  await fetch('/demo/api/brand', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ brand: $('brand').value }) });
+  await prepareLink();
 });
 
 async function refreshTotp() {
   const { code, secondsLeft } = await (await fetch('/demo/api/totp')).json();
-  document.getElementById('totp').textContent = code;
-  document.getElementById('totp-left').textContent = `(${secondsLeft} s left)`;
+  $('totp').textContent = code;
+  $('totp-left').textContent = `(${secondsLeft} s left)`;
 }
 
 async function refreshWebhooks() {
@@ -45,6 +71,7 @@ async function refreshWebhooks() {
   );
 }
 
+prepareLink();
 refreshTotp();
 refreshWebhooks();
 setInterval(refreshTotp, 1000);

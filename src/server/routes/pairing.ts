@@ -7,7 +7,8 @@ import type { CallbackSecret } from '../flows/callbacks.js';
 import { codeEntryPage, confirmPage, donePage, PAIRING_CSS, problemPage } from './pairing-pages.js';
 
 const PAGE_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // Framable by Keyway's own pages only (the demo's phone view), never by another site.
+  'Content-Security-Policy': "default-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
   // The URL carries the pairing secret.
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
