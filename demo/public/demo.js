@@ -37,7 +37,9 @@ async function prepareLink() {
 
 connect.addEventListener('click', async () => {
   if (!nextLink) return;
-  const url = nextLink;
+  // The hosted page takes ?theme= to match the host's own theme.
+  const theme = $('theme').value;
+  const url = theme ? `${nextLink}?theme=${theme}` : nextLink;
   $('result').textContent = '';
   const result = await open(url, {
     mode: $('mode').value,

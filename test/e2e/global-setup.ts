@@ -43,6 +43,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env['KEYWAY_E2E_API_KEY'] = /^API key: (\S+)$/m.exec(output)?.[1] ?? '';
   process.env['KEYWAY_E2E_WEBHOOK_SECRET'] = /^Webhook secret: (\S+)$/m.exec(output)?.[1] ?? '';
   process.env['KEYWAY_E2E_HOST'] = host.origin;
+  process.env['KEYWAY_E2E_DATA_DIR'] = dataDir;
   process.env['KEYWAY_E2E_PEERS'] = JSON.stringify({
     passwordGrant: { users: { ...passwordApi.users, withMfa: { ...passwordApi.users.withMfa, totp: passwordApi.users.withMfa.totp.secret.base32 } } },
     imap: dovecot ? { user: dovecot.user, password: dovecot.password, port: dovecot.tlsPort } : null,

@@ -52,6 +52,12 @@ describe('hosted page', () => {
     assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
   });
 
+  it('forces the theme the host asks for with ?theme=, and ignores anything else', async () => {
+    const token = await createLink(h);
+    assert.match(await (await h.app.request(`/connect/${token}?theme=dark`)).text(), /<keyway-wizard link="[^"]+" heading-level="1" theme="dark">/);
+    assert.doesNotMatch(await (await h.app.request(`/connect/${token}?theme=%22%3E%3Cscript%3E`)).text(), /theme=|<script>/);
+  });
+
   it('forbids framing when the link names no origin, and answers 404 for an unknown link', async () => {
     const unknown = await h.app.request(`/connect/${'z'.repeat(43)}`);
     assert.equal(unknown.status, 404);

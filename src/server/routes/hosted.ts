@@ -31,7 +31,10 @@ export function readWidgetAssets(widgetDir: string): WidgetAssets {
   return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`), preloads: preloads.map((file) => `/${file}`) };
 }
 
-function hostedPage(assets: WidgetAssets, linkToken: string, lang: string): string {
+/** `?theme=light|dark` forces the wizard's theme (a host matching its own page); anything else follows the system. */
+const THEMES = new Set(['light', 'dark']);
+
+function hostedPage(assets: WidgetAssets, linkToken: string, lang: string, theme: string | undefined): string {
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
   const preloads = assets.preloads.map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}">`).join('');
   return `<!doctype html>
@@ -46,7 +49,7 @@ ${preloads}
 <script type="module" src="${escapeHtml(assets.script)}"></script>
 </head>
 <body>
-<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}" heading-level="1"></keyway-wizard></main>
+<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}" heading-level="1"${theme ? ` theme="${theme}"` : ''}></keyway-wizard></main>
 </body>
 </html>`;
 }
@@ -88,7 +91,8 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
     c.header('Content-Security-Policy', hostedPageCsp(origins));
     // An unknown link still gets the page, so the wizard can explain; the status tells crawlers and tools.
-    return c.html(hostedPage(assets, wellFormed ? token : '', link?.locale ?? 'en'), link ? 200 : 404);
+    const theme = c.req.query('theme');
+    return c.html(hostedPage(assets, wellFormed ? token : '', link?.locale ?? 'en', theme && THEMES.has(theme) ? theme : undefined), link ? 200 : 404);
   });
 
   return app;
