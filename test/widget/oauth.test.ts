@@ -191,7 +191,7 @@ describe('<keyway-oauth> in the wizard', () => {
     const stream = await live.stream();
     sessionStorage.clear();
     stream.sendFlow(flowWith({ ...oauthStep, id: 'second' }));
-    await waitUntil(() => sessionStorage.getItem(`keyway:flow:${LINK}`) === TOKEN, 'the token was not stored again');
+    await waitUntil(() => sessionStorage.getItem(`keyway:flow:${LINK}`) === TOKEN, 'the token was not stored again', { timeout: 5000 });
     expect(wizard.shadowRoot!.querySelector('keyway-oauth')).to.not.equal(null);
   });
 
