@@ -75,7 +75,8 @@ function commonjsAsEsm(specifiers) {
 export default {
   files: ['test/widget/**/*.test.ts'],
   nodeResolve: true,
-  concurrency: 2,
+  // One test file at a time: side by side, the live-flow test of the OAuth step loses its flow event under load.
+  concurrency: 1,
   // A hung test should fail the run rather than stall CI.
   testFramework: { config: { timeout: 5000 } },
   // Tests run Lit in dev mode on purpose (its extra checks); its banner is noise.

@@ -3,7 +3,7 @@
  * request a user's browser or phone makes (code, password, confirm, OAuth redirect) until Keyway
  * answers with the flow at success. Real peers: Dovecot, oidc-provider, a seed-001 API.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,7 @@ import * as OTPAuth from 'otpauth';
 import { DEMO_TOTP_SECRET } from '../src/server/providers/demo.js';
 import { startKeyway } from '../src/server/server.js';
 import { createApiKey } from '../src/server/store/tenants.js';
-import { dovecotAvailable, startDovecot } from '../test/peers/dovecot.js';
-import { startOidcPeer } from '../test/peers/oidc-provider.js';
-import { startPasswordGrantPeer } from '../test/peers/password-grant-api.js';
+import { startPeers } from '../test/peers/all.js';
 import { freePort } from '../test/peers/ports.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
@@ -21,23 +19,11 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 type Json = Record<string, unknown> & { step: Record<string, unknown> & { id: string; kind: string } };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'keyway-bench-adapters-'));
-const dovecot = dovecotAvailable() ? await startDovecot() : undefined;
-const passwordApi = await startPasswordGrantPeer();
 // The OpenID peer must know Keyway's redirect URI, so Keyway's port is chosen before either starts.
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const oidcPeer = await startOidcPeer({ redirectUri: `${base}/oauth/callback`, autoApprove: true });
-if (dovecot) writeFileSync(join(dataDir, 'ca.pem'), dovecot.ca);
-writeFileSync(
-  join(dataDir, 'providers.json'),
-  JSON.stringify({
-    providers: [
-      { id: 'OIDC', adapter: 'oauth2', name: 'OpenID peer', issuer: oidcPeer.issuer, scopes: ['openid', 'email'], clientId: 'keyway', clientSecret: 'keyway-secret', allowHttp: true },
-      { id: 'RECHAT', adapter: 'password-grant', name: 'Seed-001 API', tokenUrl: `${passwordApi.url}/oauth2/token`, apiUrl: passwordApi.url, clientId: passwordApi.clientId, clientSecret: passwordApi.clientSecret },
-      ...(dovecot ? [{ id: 'IMAP', adapter: 'imap', allowPrivateHosts: true, caFile: join(dataDir, 'ca.pem') }] : []),
-    ],
-  }),
-);
+const peers = await startPeers({ dataDir, publicUrl: base, autoApproveOAuth: true });
+const { passwordApi, dovecot } = peers;
 const keyway = await startKeyway(
   {
     port,
@@ -48,7 +34,7 @@ const keyway = await startKeyway(
     demo: true,
     encryptionKey: randomBytes(32),
     webhookPollMs: 1000,
-    providersFile: join(dataDir, 'providers.json'),
+    providersFile: peers.providersFile,
   },
   { log: () => {} },
 );
@@ -152,8 +138,6 @@ try {
   if (!dovecot) console.log('IMAP skipped: Dovecot is not installed');
 } finally {
   await keyway.close();
-  await oidcPeer.close();
-  await passwordApi.close();
-  await dovecot?.stop();
+  await peers.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

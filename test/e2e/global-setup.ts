@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUntil, stop } from '../../bench/processes.js';
-import { dovecotAvailable, startDovecot } from '../peers/dovecot.js';
-import { startOidcPeer } from '../peers/oidc-provider.js';
-import { startPasswordGrantPeer } from '../peers/password-grant-api.js';
+import { startPeers } from '../peers/all.js';
 import { freePort } from '../peers/ports.js';
 import { startHostApp } from './host-app.js';
 
@@ -18,20 +16,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // The OpenID provider must know Keyway's redirect URI, so Keyway's port is chosen first.
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const oidc = await startOidcPeer({ redirectUri: `${publicUrl}/oauth/callback` });
-  const passwordApi = await startPasswordGrantPeer();
-  const dovecot = dovecotAvailable() ? await startDovecot() : undefined;
-  if (dovecot) writeFileSync(join(dataDir, 'imap-ca.pem'), dovecot.ca);
-  writeFileSync(
-    join(dataDir, 'providers.json'),
-    JSON.stringify({
-      providers: [
-        { id: 'OIDC', adapter: 'oauth2', name: 'Test OpenID', issuer: oidc.issuer, scopes: ['openid', 'email'], clientId: 'keyway', clientSecret: 'keyway-secret', allowHttp: true },
-        { id: 'RECHAT', adapter: 'password-grant', name: 'Rechat', tokenUrl: `${passwordApi.url}/oauth2/token`, apiUrl: passwordApi.url, clientId: passwordApi.clientId, clientSecret: passwordApi.clientSecret },
-        ...(dovecot ? [{ id: 'IMAP', adapter: 'imap', allowPrivateHosts: true, caFile: join(dataDir, 'imap-ca.pem') }] : []),
-      ],
-    }),
-  );
+  const peers = await startPeers({ dataDir, publicUrl, autoApproveOAuth: false });
+  const { passwordApi, dovecot } = peers;
 
   const env = { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: String(port), KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: publicUrl };
   const keyway = await startUntil('node', ['bin/keyway.js', 'start', '--demo'], /^Keyway listening on (\S+)/, env);
@@ -52,7 +38,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     host.server.close();
     await stop(keyway.child);
-    await Promise.all([oidc.close(), passwordApi.close(), dovecot?.stop()]);
+    await peers.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
