@@ -203,6 +203,20 @@ describe('<keyway-wizard>', () => {
     expect(resize.message.data).to.deep.equal({ height: Math.ceil(el.getBoundingClientRect().height) });
   });
 
+  it('when framed, tells the host the user wants out on Escape, unless the Escape closes a help popover', async () => {
+    serve(flowWith(providersStep));
+    const el = await fixture<FramedWizard>(`<framed-wizard link="${LINK}"></framed-wizard>`);
+    await shows(el, 'keyway-providers');
+    const help = document.createElement('keyway-help');
+    help.setAttribute('open', '');
+    document.body.append(help);
+    help.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    help.remove();
+    expect(el.typesPostedTo(HOST)).to.not.include('exit');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(el.typesPostedTo(HOST)).to.include('exit');
+  });
+
   it('fires keyway-success and redirects to the success URL after the redirect delay', async () => {
     serve(flowWith(providersStep), flowWith(successStep));
     const el = await openWizard(300);

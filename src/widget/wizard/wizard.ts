@@ -368,6 +368,11 @@ export class KeywayWizard extends KeywayElement {
    */
   private readonly onFramedEscape = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape' || event.defaultPrevented || this.view?.type !== 'flow') return;
+    // Escape that closes something inside the wizard (an open help popover, a select's list) is not a request to leave.
+    const closesSomething = event
+      .composedPath()
+      .some((node) => node instanceof HTMLSelectElement || (node instanceof HTMLElement && node.localName === 'keyway-help' && node.hasAttribute('open')));
+    if (closesSomething) return;
     this.post('exit', {});
     this.emit(new KeywayExitEvent({ flowId: this.view.flow.id }));
   };
