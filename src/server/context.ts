@@ -1,4 +1,3 @@
-import type { Brand } from '../protocol/index.js';
 import type { FlowEngine } from './flows/engine.js';
 import type { ProviderCatalogue } from './providers/catalogue.js';
 import type { Sealer } from './security/sealer.js';
@@ -10,7 +9,6 @@ export interface Services {
   sealer: Sealer;
   catalogue: ProviderCatalogue;
   engine: FlowEngine;
-  brand: Brand;
   publicUrl: string;
   clock: () => number;
   /** Where the built wizard lives (`dist/widget`). */

@@ -31,6 +31,11 @@ export function handleError(error: Error, c: Context): Response {
   return c.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);
 }
 
+/** The status of an HTML page that explains an error a person can act on. */
+export function pageStatus(error: ApiError): 400 | 404 | 409 | 410 {
+  return ([400, 404, 409, 410] as const).find((candidate) => candidate === error.status) ?? 400;
+}
+
 /** Paths can carry link and pairing tokens; logs never show them. */
 export function redactPath(path: string): string {
   return path.replace(/^\/(connect|pair)\/(?!review$|confirm$|pair\.css$)[^/]+/, '/$1/…');

@@ -61,7 +61,6 @@ export function createServices(options: {
     sealer,
     catalogue,
     engine,
-    brand: DEFAULT_BRAND,
     publicUrl,
     clock,
     widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR,

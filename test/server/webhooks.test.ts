@@ -29,7 +29,7 @@ for (const dialect of dialects()) {
     });
 
     it('delivers a signed CREATION_SUCCESS that the receiver can verify, and a tampered body fails the check', async () => {
-      h = await createHarness(dialect.url as string, { clock: undefined });
+      h = await createHarness(dialect.url as string);
       const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, log: () => {} });
       const { token, flow } = await toMfaStep(h, { notify_url: notifyUrl, name: 'user-9' });
       const done = await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });

@@ -6,7 +6,7 @@ import type { AppEnv, Services } from '../context.js';
 import { linkServedHere, normaliseHost } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { escapeHtml } from '../html.js';
-import { HOSTED_PAGE_HEADERS, hostedPageCsp } from '../security/headers.js';
+import { hostedPageCsp, setPageHeaders } from '../security/headers.js';
 import { sha256 } from '../security/tokens.js';
 
 interface WidgetAssets {
@@ -88,8 +88,7 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
       : undefined;
     const link = found && (await linkServedHere(services.store.db, normaliseHost(c.req.header('host'), services.publicUrl), found.tenant_id)) ? found : undefined;
     const origins = link ? (JSON.parse(link.origins_json) as string[]) : [];
-    for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
-    c.header('Content-Security-Policy', hostedPageCsp(origins));
+    setPageHeaders(c, hostedPageCsp(origins));
     // An unknown link still gets the page, so the wizard can explain; the status tells crawlers and tools.
     const theme = c.req.query('theme');
     return c.html(hostedPage(assets, wellFormed ? token : '', link?.locale ?? 'en', theme && THEMES.has(theme) ? theme : undefined), link ? 200 : 404);

@@ -2,16 +2,12 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { OAUTH_RETURN_KEY } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, pageStatus } from '../errors.js';
+import { setPageHeaders } from '../security/headers.js';
 import { escapeHtml } from '../html.js';
 import { OAUTH_CALLBACK_PATH } from '../providers/oauth2.js';
 
-const PAGE_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-};
+const CALLBACK_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
  * A full-page redirect goes back to the wizard (the wizard left its address in sessionStorage, and
@@ -23,7 +19,7 @@ if (back && new URL(back, location.href).origin === location.origin) { sessionSt
 else if (window.opener) window.close();`;
 
 function page(c: Context<AppEnv>, title: string, message: string, status: 200 | 400 | 404 | 409 | 410): Response {
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  setPageHeaders(c, CALLBACK_CSP);
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><script src="/oauth/return.js" defer></script></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`,
     status,
@@ -47,8 +43,7 @@ export function oauthRoutes(services: Services): Hono<AppEnv> {
       return page(c, done ? 'Signed in' : 'Sign-in did not complete', done ? 'You can close this window.' : flow.step.kind === 'failure' ? flow.step.message : 'Go back to the previous window.', 200);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      const status = ([400, 404, 409, 410] as const).find((candidate) => candidate === error.status) ?? 400;
-      return page(c, 'Sign-in did not complete', error.message, status);
+      return page(c, 'Sign-in did not complete', error.message, pageStatus(error));
     }
   });
 

@@ -2,18 +2,13 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv, Services } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, pageStatus } from '../errors.js';
+import { setPageHeaders } from '../security/headers.js';
 import type { CallbackSecret } from '../flows/callbacks.js';
 import { codeEntryPage, confirmPage, donePage, PAIRING_CSS, problemPage } from './pairing-pages.js';
 
-const PAGE_HEADERS: Record<string, string> = {
-  // Framable by Keyway's own pages only (the demo's phone view), never by another site.
-  'Content-Security-Policy': "default-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
-  // The URL carries the pairing secret.
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-};
+// Framable by Keyway's own pages only (the demo's phone view), never by another site.
+const PAIRING_CSP = "default-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
 const PairingForm = z.strictObject({
   token: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{20,128}$/))),
@@ -21,15 +16,14 @@ const PairingForm = z.strictObject({
 });
 
 function respond(c: Context<AppEnv>, html: string, status: 200 | 400 | 404 | 409 | 410 = 200): Response {
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  setPageHeaders(c, PAIRING_CSP);
   return c.html(html, status);
 }
 
 /** Errors a person can act on become a page, not JSON; anything else goes to the app's error handler. */
 function problem(c: Context<AppEnv>, error: unknown): Response {
   if (!(error instanceof ApiError)) throw error;
-  const status = ([400, 404, 409, 410] as const).find((candidate) => candidate === error.status) ?? 400;
-  return respond(c, problemPage(error.message), status);
+  return respond(c, problemPage(error.message), pageStatus(error));
 }
 
 async function readSecret(c: Context<AppEnv>): Promise<CallbackSecret> {

@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+
 /** The Content-Security-Policy of hosted pages: no inline code at all, framing only by the link's origins. */
 export function hostedPageCsp(frameAncestors: string[]): string {
   return [
@@ -13,10 +15,15 @@ export function hostedPageCsp(frameAncestors: string[]): string {
   ].join('; ');
 }
 
-/** Headers every hosted page carries besides its CSP. */
-export const HOSTED_PAGE_HEADERS: Record<string, string> = {
+/** Headers every page Keyway renders carries besides its CSP: its URL may hold a secret, and it is never cached. */
+const PAGE_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
+
+export function setPageHeaders(c: Context, csp: string): void {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  c.header('Content-Security-Policy', csp);
+}
