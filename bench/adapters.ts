@@ -13,6 +13,8 @@ import { startKeyway } from '../src/server/server.js';
 import { createApiKey } from '../src/server/store/tenants.js';
 import { startPeers } from '../test/peers/all.js';
 import { freePort } from '../test/peers/ports.js';
+import { loadConfig } from '../src/server/config.js';
+import { parseLimitRules } from '../src/server/security/rate-limits.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
@@ -26,15 +28,12 @@ const peers = await startPeers({ dataDir, publicUrl: base, autoApproveOAuth: tru
 const { passwordApi, dovecot } = peers;
 const keyway = await startKeyway(
   {
+    ...loadConfig({ KEYWAY_DATA_DIR: dataDir, KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, { demo: true }).config,
     port,
-    host: '127.0.0.1',
     publicUrl: base,
-    dataDir,
-    databaseUrl: join(dataDir, 'keyway.sqlite'),
-    demo: true,
-    encryptionKey: randomBytes(32),
-    webhookPollMs: 1000,
     providersFile: peers.providersFile,
+    // Every run opens a flow from this one address.
+    rateLimits: parseLimitRules('flow_open=100000/60'),
   },
   { log: () => {} },
 );

@@ -24,7 +24,8 @@ if (!existsSync('dist/embed/keyway-embed.js')) {
 }
 
 const dataDir = freshDataDir();
-const keyway = await startUntil('node', ['bin/keyway.js', 'start', '--demo'], /^API key: (\S+)/, { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: '0' });
+// Every run opens a flow from this one address.
+const keyway = await startUntil('node', ['bin/keyway.js', 'start', '--demo'], /^API key: (\S+)/, { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: '0', KEYWAY_RATE_LIMITS: 'flow_open=100000/60' });
 const keywayUrl = keyway.lines.map((line) => line.match(/^Keyway listening on (\S+)/)?.[1]).find(Boolean) as string;
 const apiKey = keyway.match[1] as string;
 const host = await startHostApp({ keywayOrigin: new URL(keywayUrl).origin });

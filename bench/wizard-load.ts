@@ -8,12 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { startKeyway } from '../src/server/server.js';
+import { loadConfig } from '../src/server/config.js';
+import { parseLimitRules } from '../src/server/security/rate-limits.js';
 import { createApiKey } from '../src/server/store/tenants.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const dataDir = mkdtempSync(join(tmpdir(), 'keyway-bench-load-'));
 const keyway = await startKeyway(
-  { port: 0, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:0', dataDir, databaseUrl: join(dataDir, 'keyway.sqlite'), demo: true, encryptionKey: randomBytes(32), webhookPollMs: 1000, providersFile: undefined },
+  {
+    ...loadConfig({ KEYWAY_DATA_DIR: dataDir, KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, { demo: true }).config,
+    port: 0,
+    publicUrl: 'http://127.0.0.1:0',
+    providersFile: undefined,
+    // Every run opens a flow from this one address.
+    rateLimits: parseLimitRules('flow_open=100000/60'),
+  },
   { log: () => {} },
 );
 const { apiKey } = await createApiKey(keyway.services.store.db, keyway.services.sealer, { tenantName: 'bench', now: Date.now() });

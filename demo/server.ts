@@ -49,7 +49,6 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
   app.use('/demo/*', async function demoHeaders(c, next) {
     await next();
     c.res.headers.set('Content-Security-Policy', DEMO_CSP);
-    c.res.headers.set('Referrer-Policy', 'no-referrer');
   });
   app.get('/demo', (c) => c.redirect('/demo/'));
 

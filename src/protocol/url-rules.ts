@@ -11,12 +11,26 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
-/** An exact web origin such as `https://app.example.com`: scheme, host and optional port, nothing more. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A host as the URL parser leaves it that names one real machine: a DNS name (letters, digits,
+ * hyphens), a dotted IPv4 address or a bracketed IPv6 one. No wildcards, quotes or separators,
+ * since an origin ends up in a CSP header.
+ */
+function isRealHost(hostname: string): boolean {
+  if (/^\[[0-9a-f:.]+\]$/.test(hostname)) return true;
+  if (hostname.length > 253) return false;
+  const labels = hostname.split('.');
+  return labels.every((label) => DNS_LABEL.test(label));
+}
+
+/** An exact web origin such as `https://app.example.com`: scheme, a real host and optional port, nothing more. */
 export function isWebOrigin(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && isRealHost(url.hostname);
   } catch {
     return false;
   }

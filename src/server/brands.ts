@@ -18,11 +18,22 @@ function toBrand(settings: BrandSettings): Brand {
   };
 }
 
-/** The Host header without a default port, lower-cased, so it compares with stored domains. */
+/**
+ * The one form hosts are compared in: lower-case, IDNA (punycode), no trailing dot, no default
+ * port for Keyway's scheme. Anything that is not a plain host[:port] becomes '' (no tenant's domain).
+ */
 export function normaliseHost(host: string | undefined, publicUrl: string): string {
-  const value = (host ?? '').trim().toLowerCase();
-  const defaultPort = new URL(publicUrl).protocol === 'https:' ? ':443' : ':80';
-  return value.endsWith(defaultPort) ? value.slice(0, -defaultPort.length) : value;
+  const raw = (host ?? '').trim();
+  if (raw === '' || /[\s/\\?#@]/.test(raw)) return '';
+  let url: URL;
+  try {
+    url = new URL(`${new URL(publicUrl).protocol}//${raw}`);
+  } catch {
+    return '';
+  }
+  const hostname = url.hostname.replace(/\.+$/, '');
+  if (hostname === '') return '';
+  return url.port ? `${hostname}:${url.port}` : hostname;
 }
 
 export async function brandOfTenant(db: Kysely<Database>, tenantId: string): Promise<TenantBrand | undefined> {
@@ -30,10 +41,11 @@ export async function brandOfTenant(db: Kysely<Database>, tenantId: string): Pro
   return row ? { tenantId, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : undefined;
 }
 
-/** The brand whose domain a request came to, if any. */
-export async function brandOfHost(db: Kysely<Database>, host: string): Promise<TenantBrand | undefined> {
-  if (!host) return undefined;
-  const row = await db.selectFrom('brands').selectAll().where('domain', '=', host).executeTakeFirst();
+/** The brand whose domain a request came to, if any; `host` is the raw Host header. */
+export async function brandOfHost(db: Kysely<Database>, host: string | undefined, publicUrl: string): Promise<TenantBrand | undefined> {
+  const domain = normaliseHost(host, publicUrl);
+  if (!domain) return undefined;
+  const row = await db.selectFrom('brands').selectAll().where('domain', '=', domain).executeTakeFirst();
   return row ? { tenantId: row.tenant_id, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : undefined;
 }
 
@@ -41,7 +53,7 @@ export async function brandOfHost(db: Kysely<Database>, host: string): Promise<T
  * A link may be opened on Keyway's own domain or on its tenant's domain, never on another
  * tenant's: one customer's domain must not show another customer's flows.
  */
-export async function linkServedHere(db: Kysely<Database>, host: string, linkTenantId: string): Promise<boolean> {
-  const here = await brandOfHost(db, host);
+export async function linkServedHere(db: Kysely<Database>, host: string | undefined, publicUrl: string, linkTenantId: string): Promise<boolean> {
+  const here = await brandOfHost(db, host, publicUrl);
   return !here || here.tenantId === linkTenantId;
 }

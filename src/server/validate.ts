@@ -19,6 +19,24 @@ export async function parseJsonBody<T extends z.ZodMiniType>(c: Context, schema:
   return parseWith(schema, value);
 }
 
+/**
+ * Reads an HTML form (url-encoded or multipart) and parses it with a schema. A body that does
+ * not parse as the form its content type claims is the client's mistake: 400, never a 500.
+ */
+export async function parseFormBody<T extends z.ZodMiniType>(c: Context, schema: T, invalid: ApiError): Promise<z.infer<T>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) throw invalid;
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody();
+  } catch {
+    throw invalid;
+  }
+  const result = z.safeParse(schema, form);
+  if (!result.success) throw invalid;
+  return result.data;
+}
+
 export function parseWith<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;

@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const peers = await startPeers({ dataDir, publicUrl, autoApproveOAuth: false });
   const { passwordApi, dovecot } = peers;
 
-  const env = { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: String(port), KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: publicUrl };
+  // Every test's browser comes from one address, so that address may open more flows than one person would.
+  const env = { KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: String(port), KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: publicUrl, KEYWAY_RATE_LIMITS: 'flow_open=600/60' };
   const keyway = await startUntil('node', ['bin/keyway.js', 'start', '--demo'], /^Keyway listening on (\S+)/, env);
   // The CLI shares the running server's SQLite file (WAL).
   const output = execFileSync('node', ['bin/keyway.js', 'keys', 'create', '--tenant', 'e2e'], { env: { ...process.env, ...env }, encoding: 'utf8' });

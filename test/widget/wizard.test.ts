@@ -160,6 +160,16 @@ describe('<keyway-wizard>', () => {
     expect(el.shadowRoot!.querySelector('[part="retry-button"]')).to.equal(null);
   });
 
+  it('shows the wait a rate limit (429) asks for, keeps the step and offers a retry', async () => {
+    serve(flowWith(providersStep), apiError(429, 'rate_limited', 'Too many wrong codes were entered for this account. Try again in 15 minutes.'));
+    const el = await openWizard();
+    await shows(el, 'keyway-providers');
+    clickProvider(el, 'DEMO');
+    await waitUntil(() => el.shadowRoot!.querySelector('[role="alert"]')!.textContent!.includes('Try again in 15 minutes'), 'no alert');
+    expect(stepElement(el, 'keyway-providers')).to.exist;
+    expect(el.shadowRoot!.querySelector('[part="retry-button"]')).to.exist;
+  });
+
   it('offers a retry after a network error and repeats the same input', async () => {
     serve(flowWith(providersStep), () => Promise.reject(new TypeError('Failed to fetch')) as never, flowWith(credentialsStep));
     const el = await openWizard();

@@ -5,6 +5,7 @@ import { linkServedHere } from '../brands.js';
 import { ApiError } from '../errors.js';
 import type { AdapterContext, AdapterOutcome, ConnectedAccount, ProviderEntry } from '../providers/adapter.js';
 import type { ProviderCatalogue } from '../providers/catalogue.js';
+import type { RateLimits } from '../security/rate-limits.js';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
@@ -13,7 +14,8 @@ import { enqueueWebhook } from '../webhooks/outbox.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, flowView, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
 import { FAILURE_MESSAGES } from './messages.js';
-import { renewalTime } from '../accounts/renewal.js';
+import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
+import { saveConnectedAccount } from '../accounts/save-account.js';
 
 export interface FlowEngineOptions {
   store: Store;
@@ -22,6 +24,8 @@ export interface FlowEngineOptions {
   /** The brand a tenant's flows wear (its white-label brand, or Keyway's). */
   brandFor: (tenantId: string) => Promise<Brand>;
   publicUrl: string;
+  /** Wrong MFA codes are limited per client address and per account, besides each flow's own budget. */
+  limits: RateLimits;
   clock?: () => number;
   /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
   onWebhookQueued?: () => void;
@@ -73,12 +77,12 @@ export class FlowEngine {
   }
 
   /** Exchanges a single-use link token for a flow token and the first step. */
-  /** `host` is the request's Host: a link opens on Keyway's domain or its own tenant's, not another tenant's. */
-  async open(linkToken: string, host = ''): Promise<OpenFlowResponse> {
+  /** `host` is the request's Host header: a link opens on Keyway's domain or its own tenant's, not another tenant's. */
+  async open(linkToken: string, host: string | undefined): Promise<OpenFlowResponse> {
     const { db } = this.#options.store;
     const now = this.#clock();
     const link = await db.selectFrom('links').selectAll().where('token_hash', '=', sha256(linkToken)).executeTakeFirst();
-    if (!link || !(await linkServedHere(db, host, link.tenant_id))) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
+    if (!link || !(await linkServedHere(db, host, this.#options.publicUrl, link.tenant_id))) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
     if (link.used_at !== null) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
     if (now >= link.expires_at) {
       throw new ApiError(410, 'link_expired', FAILURE_MESSAGES.link_expired, {
@@ -93,17 +97,18 @@ export class FlowEngine {
       link_id: link.id,
       token_hash: sha256(token),
       status: 'active',
-      step_json: '',
+      sealed_step: '',
       sealed_state: this.#options.sealer.sealJson({ adapter: {} } satisfies FlowState),
       provider: null,
       account_id: null,
       version: 1,
+      mfa_attempts: 0,
       expires_at: now + (this.#options.flowTtlMs ?? 30 * 60 * 1000),
       created_at: now,
       updated_at: now,
     };
     const record: FlowRecord = { row, link, step: this.#providersStep(JSON.parse(link.providers_json) as '*' | string[]), state: { adapter: {} } };
-    row.step_json = JSON.stringify(record.step);
+    row.sealed_step = this.#options.sealer.sealJson(record.step);
     await db.transaction().execute(async (trx) => {
       const claimed = await trx.updateTable('links').set({ used_at: now }).where('id', '=', link.id).where('used_at', 'is', null).executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
@@ -122,7 +127,8 @@ export class FlowEngine {
     return row?.version;
   }
 
-  async submit(flowToken: string, input: StepInput): Promise<Flow> {
+  /** `client.address` keys the limits on wrong codes. */
+  async submit(flowToken: string, input: StepInput, client: { address: string } = { address: 'unknown' }): Promise<Flow> {
     const record = await this.#load(flowToken);
     if (record.row.status === 'expired') throw new ApiError(410, 'flow_expired', 'This flow has expired.');
     if (record.row.status !== 'active') throw new ApiError(409, 'flow_finished', 'This flow has already ended.');
@@ -130,10 +136,10 @@ export class FlowEngine {
     if (!ACCEPTED_INPUTS[record.step.kind].includes(input.kind)) {
       throw new ApiError(422, 'input_mismatch', `A "${input.kind}" input does not answer a "${record.step.kind}" step.`);
     }
-    return this.#view(await this.#apply(record, input));
+    return this.#view(await this.#apply(record, input, client.address));
   }
 
-  async #apply(record: FlowRecord, input: StepInput): Promise<FlowRecord> {
+  async #apply(record: FlowRecord, input: StepInput, address: string): Promise<FlowRecord> {
     switch (input.kind) {
       case 'cancel':
         // Giving up after a retryable failure ends the flow for that failure's reason.
@@ -156,7 +162,7 @@ export class FlowEngine {
         return this.#outcome(record, entry, await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input)));
       }
       case 'mfa':
-        return this.#answerChallenge(record, input);
+        return this.#answerChallenge(record, input, address);
       case 'resend': {
         if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');
         const entry = this.#entry(record);
@@ -165,24 +171,25 @@ export class FlowEngine {
     }
   }
 
-  /** Every code costs an attempt, counted in the database before the code is checked. */
-  async #answerChallenge(record: FlowRecord, input: Extract<StepInput, { kind: 'mfa' }>): Promise<FlowRecord> {
+  /**
+   * Every code costs an attempt of its challenge and of its flow, counted in the database before
+   * the code is checked; wrong ones also count against the client's address and the account.
+   */
+  async #answerChallenge(record: FlowRecord, input: Extract<StepInput, { kind: 'mfa' }>, address: string): Promise<FlowRecord> {
     const entry = this.#entry(record);
-    const challengeId = record.state.challengeId;
+    const { challengeId, mfaSubject } = record.state;
     if (!challengeId) throw new ApiError(409, 'step_mismatch', 'There is no open code challenge.');
-    const consumed = await this.#options.store.db
-      .updateTable('challenges')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', challengeId)
-      .whereRef('attempts', '<', 'max_attempts')
-      .returning(['attempts', 'max_attempts'])
-      .executeTakeFirst();
-    if (!consumed) return this.#fail(record, 'mfa_locked');
+    const { limits } = this.#options;
+    await limits.check('mfa_code_failures', address);
+    if (mfaSubject) await limits.check('mfa_account_failures', mfaSubject);
+    const spent = await spendAttempt(this.#options.store.db, { flowId: record.row.id, challengeId });
+    if (!spent) return this.#fail(record, 'mfa_locked');
     const outcome = await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input));
     if (outcome.type !== 'retry') return this.#outcome(record, entry, outcome);
-    const attemptsLeft = consumed.max_attempts - consumed.attempts;
-    if (attemptsLeft <= 0 || record.step.kind !== 'mfa') return this.#fail(record, 'mfa_locked');
-    return this.#commit(record, { step: { ...record.step, id: newStepId(), attemptsLeft, error: 'invalid_code' }, state: record.state });
+    await limits.count('mfa_code_failures', address);
+    if (mfaSubject) await limits.count('mfa_account_failures', mfaSubject);
+    if (spent.left <= 0 || record.step.kind !== 'mfa') return this.#fail(record, 'mfa_locked');
+    return this.#commit(record, { step: { ...record.step, id: newStepId(), attemptsLeft: spent.left, error: 'invalid_code' }, state: record.state });
   }
 
   async #outcome(record: FlowRecord, entry: ProviderEntry, outcome: AdapterOutcome): Promise<FlowRecord> {
@@ -198,14 +205,17 @@ export class FlowEngine {
         if (outcome.step.kind !== 'mfa') {
           return this.#commit(record, { step: { ...outcome.step, id: newStepId() }, state: { adapter: outcome.state }, provider });
         }
-        const { maxAttempts, ...draft } = outcome.step;
+        const { maxAttempts, subject, ...draft } = outcome.step;
+        const attempts = challengeBudget(maxAttempts, record.row.mfa_attempts);
+        if (attempts === 0) return this.#fail(record, 'mfa_locked');
         const challengeId = newId();
         const createChallenge: Extra = async (trx) => {
-          await trx.insertInto('challenges').values({ id: challengeId, flow_id: record.row.id, attempts: 0, max_attempts: maxAttempts, created_at: this.#clock() }).execute();
+          await trx.insertInto('challenges').values({ id: challengeId, flow_id: record.row.id, attempts: 0, max_attempts: attempts, created_at: this.#clock() }).execute();
         };
+        const mfaSubject = subject === undefined ? undefined : mfaSubjectKey(record.row.tenant_id, provider, subject);
         return this.#commit(
           record,
-          { step: { ...draft, id: newStepId(), attemptsLeft: maxAttempts }, state: { adapter: outcome.state, challengeId }, provider },
+          { step: { ...draft, id: newStepId(), attemptsLeft: attempts }, state: { adapter: outcome.state, challengeId, ...(mfaSubject ? { mfaSubject } : {}) }, provider },
           createChallenge,
         );
       }
@@ -225,35 +235,8 @@ export class FlowEngine {
     const provider = row.provider ?? '';
     const reconnect = link.type === 'reconnect' && link.reconnect_account !== null;
     const accountId = reconnect ? (link.reconnect_account as string) : newId();
-    const secrets = this.#options.sealer.sealJson(account.secrets);
-    const renewAt = account.expiresAt === undefined ? null : renewalTime(account.expiresAt, now);
     const store: Extra = async (trx) => {
-      if (reconnect) {
-        await trx
-          .updateTable('accounts')
-          .set({ status: 'OK', sealed_secrets: secrets, external_id: account.externalId ?? null, notify_url: link.notify_url, renew_at: renewAt, updated_at: now })
-          .where('id', '=', accountId)
-          .where('tenant_id', '=', row.tenant_id)
-          .execute();
-      } else {
-        await trx
-          .insertInto('accounts')
-          .values({
-            id: accountId,
-            tenant_id: row.tenant_id,
-            provider,
-            name: link.name,
-            status: 'OK',
-            external_id: account.externalId ?? null,
-            sealed_secrets: secrets,
-            notify_url: link.notify_url,
-            renew_at: renewAt,
-            renew_lease_until: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      }
+      await saveConnectedAccount(trx, this.#options.sealer, { accountId, reconnect, tenantId: row.tenant_id, provider, link, account, now });
       await this.#notify(trx, record, { status: reconnect ? 'RECONNECTED' : 'CREATION_SUCCESS', accountId });
     };
     const redirectUrl = redirectTarget(link.success_redirect_url, { account_id: accountId });
@@ -296,7 +279,7 @@ export class FlowEngine {
     const now = this.#clock();
     const row: FlowTable = {
       ...record.row,
-      step_json: JSON.stringify(change.step),
+      sealed_step: this.#options.sealer.sealJson(change.step),
       sealed_state: this.#options.sealer.sealJson(change.state),
       status: change.status ?? record.row.status,
       provider: change.provider === undefined ? record.row.provider : change.provider,
@@ -308,7 +291,7 @@ export class FlowEngine {
     await this.#options.store.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('flows')
-        .set({ step_json: row.step_json, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now })
+        .set({ sealed_step: row.sealed_step, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now })
         .where('id', '=', row.id)
         .where('version', '=', record.row.version)
         .executeTakeFirst();

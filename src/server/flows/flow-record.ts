@@ -9,6 +9,8 @@ import type { FlowTable, LinkTable } from '../store/schema.js';
 export interface FlowState {
   adapter: AdapterState;
   challengeId?: string;
+  /** The account the open challenge is for, as a limit key (see mfaSubjectKey). */
+  mfaSubject?: string;
 }
 
 /** A flow row with its link, decoded. */
@@ -20,7 +22,9 @@ export interface FlowRecord {
 }
 
 export function decodeFlow(row: FlowTable, link: LinkTable, sealer: Sealer): FlowRecord {
-  return { row, link, step: JSON.parse(row.step_json) as Step, state: sealer.openJson<FlowState>(row.sealed_state) };
+  // Steps written before they were sealed (migration 0005) are plain JSON.
+  const step = row.sealed_step.startsWith('{') ? (JSON.parse(row.sealed_step) as Step) : sealer.openJson<Step>(row.sealed_step);
+  return { row, link, step, state: sealer.openJson<FlowState>(row.sealed_state) };
 }
 
 /** The flow as the widget sees it, with the provider's display name and "step n of m" from its adapter's plan. */

@@ -9,7 +9,11 @@ export type StepDraft =
   | Omit<StepOf<'credentials'>, 'id'>
   | Omit<StepOf<'qr'>, 'id'>
   | Omit<StepOf<'oauth'>, 'id'>
-  | (Omit<StepOf<'mfa'>, 'id' | 'attemptsLeft' | 'error'> & { maxAttempts: number });
+  | (Omit<StepOf<'mfa'>, 'id' | 'attemptsLeft' | 'error'> & {
+      maxAttempts: number;
+      /** The account the code is for (a user name), so wrong codes are limited per account across flows. */
+      subject?: string;
+    });
 
 /** What an adapter answers; the engine persists it and decides what the user sees. */
 export type AdapterOutcome =

@@ -37,6 +37,7 @@ export class DemoAdapter implements ProviderAdapter {
           length: 6,
           canResend: false,
           maxAttempts: DEMO_MFA_ATTEMPTS,
+          subject: username,
           hint: 'the demo page',
           help: 'Codes change every 30 seconds. In a real connection the code comes from the authenticator app linked to the account.',
         },

@@ -89,6 +89,7 @@ export class PasswordGrantAdapter implements ProviderAdapter {
           length: 6,
           canResend: false,
           maxAttempts: this.settings.mfaAttempts ?? 5,
+          subject: username,
           hint: 'your authenticator app',
         },
         state: { ...pending },

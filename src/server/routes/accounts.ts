@@ -40,8 +40,8 @@ export function accountRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db } = services.store;
   const columns = ['id', 'provider', 'name', 'status', 'created_at', 'updated_at'] as const;
-  app.use('/accounts', apiKeyAuth({ store: services.store }));
-  app.use('/accounts/*', apiKeyAuth({ store: services.store }));
+  app.use('/accounts', apiKeyAuth(services));
+  app.use('/accounts/*', apiKeyAuth(services));
 
   app.get('/accounts', async (c) => {
     const query = parseWith(AccountListQuery, c.req.query());

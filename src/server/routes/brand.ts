@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { BrandSettings } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
+import { normaliseHost } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { parseJsonBody } from '../validate.js';
@@ -9,7 +10,7 @@ import { parseJsonBody } from '../validate.js';
 export function brandRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db } = services.store;
-  app.use('/brand', apiKeyAuth({ store: services.store }));
+  app.use('/brand', apiKeyAuth(services));
 
   app.get('/brand', async (c) => {
     const row = await db.selectFrom('brands').select('settings_json').where('tenant_id', '=', c.get('tenantId')).executeTakeFirst();
@@ -21,7 +22,7 @@ export function brandRoutes(services: Services): Hono<AppEnv> {
     const settings = await parseJsonBody(c, BrandSettings);
     const tenantId = c.get('tenantId');
     const domain = settings.domain ?? null;
-    if (domain && domain === new URL(services.publicUrl).host) throw new ApiError(422, 'invalid_domain', 'This is Keyway’s own domain; give your own.');
+    if (domain && domain === normaliseHost(new URL(services.publicUrl).host, services.publicUrl)) throw new ApiError(422, 'invalid_domain', 'This is Keyway’s own domain; give your own.');
     if (domain) {
       const owner = await db.selectFrom('brands').select('tenant_id').where('domain', '=', domain).executeTakeFirst();
       if (owner && owner.tenant_id !== tenantId) throw new ApiError(409, 'domain_taken', 'Another tenant already uses this domain.');

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { OpenFlowRequest, StepInput } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
-import { normaliseHost } from '../brands.js';
+import { ApiError } from '../errors.js';
 import { flowTokenAuth } from '../middleware/flow-token.js';
 import { flowEvents } from './flow-events.js';
 import { parseJsonBody } from '../validate.js';
@@ -9,10 +9,19 @@ import { parseJsonBody } from '../validate.js';
 /** The public flow API the wizard (or a host's own UI) drives. */
 export function flowRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const { limits } = services;
 
   app.post('/', async (c) => {
+    const address = services.clientAddress(c);
+    await limits.consume('flow_open', address);
     const { link } = await parseJsonBody(c, OpenFlowRequest);
-    return c.json(await services.engine.open(link, normaliseHost(c.req.header('host'), services.publicUrl)), 201);
+    try {
+      return c.json(await services.engine.open(link, c.req.header('host')), 201);
+    } catch (error) {
+      // Unknown, used and expired links all count: each is a token someone tried.
+      if (error instanceof ApiError && error.status < 500) throw (await limits.count('link_token_failures', address)) ?? error;
+      throw error;
+    }
   });
 
   app.use('/current', flowTokenAuth());
@@ -24,7 +33,7 @@ export function flowRoutes(services: Services): Hono<AppEnv> {
 
   app.post('/current/steps', async (c) => {
     const input = await parseJsonBody(c, StepInput);
-    return c.json(await services.engine.submit(c.get('flowToken'), input));
+    return c.json(await services.engine.submit(c.get('flowToken'), input, { address: services.clientAddress(c) }));
   });
 
   return app;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppEnv, Services } from '../context.js';
-import { linkServedHere, normaliseHost } from '../brands.js';
+import { linkServedHere } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { escapeHtml } from '../html.js';
 import { hostedPageCsp, setPageHeaders } from '../security/headers.js';
@@ -63,7 +63,6 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     await next();
     if (c.res.status === 200) {
       c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
-      c.res.headers.set('X-Content-Type-Options', 'nosniff');
     }
   });
   app.use('/assets/*', serveStatic({ root: services.widgetDir }));
@@ -74,7 +73,6 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     if (c.res.status === 200) {
       c.res.headers.set('Cache-Control', 'public, max-age=300');
       c.res.headers.set('Access-Control-Allow-Origin', '*');
-      c.res.headers.set('X-Content-Type-Options', 'nosniff');
     }
   });
   app.use('/embed/*', serveStatic({ root: join(services.widgetDir, '..'), rewriteRequestPath: (path) => (/^\/embed\/keyway-embed(\.iife)?\.js$/.test(path) ? path : '/embed/missing') }));
@@ -86,7 +84,11 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     const found = wellFormed
       ? await services.store.db.selectFrom('links').select(['origins_json', 'locale', 'tenant_id']).where('token_hash', '=', sha256(token)).executeTakeFirst()
       : undefined;
-    const link = found && (await linkServedHere(services.store.db, normaliseHost(c.req.header('host'), services.publicUrl), found.tenant_id)) ? found : undefined;
+    const link = found && (await linkServedHere(services.store.db, c.req.header('host'), services.publicUrl, found.tenant_id)) ? found : undefined;
+    if (!link) {
+      const over = await services.limits.count('link_token_failures', services.clientAddress(c));
+      if (over) throw over;
+    }
     const origins = link ? (JSON.parse(link.origins_json) as string[]) : [];
     setPageHeaders(c, hostedPageCsp(origins));
     // An unknown link still gets the page, so the wizard can explain; the status tells crawlers and tools.

@@ -137,6 +137,39 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_limits_and_sealed_steps': {
+    async up(db: Kysely<unknown>) {
+      // A step can show one-time secrets (a QR payload, a pairing code, an OAuth state), so it is sealed like the state.
+      await db.schema.alterTable('flows').renameColumn('step_json', 'sealed_step').execute();
+      // MFA codes tried over all of a flow's challenges: going back for a fresh challenge does not reset them.
+      await db.schema.alterTable('flows').addColumn('mfa_attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      // rate-limiter-flexible's table, shared by every instance on the same database.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute();
+    },
+  },
+  '0006_webhook_destinations': {
+    async up(db: Kysely<unknown>) {
+      // The receiver's origin, so a claim can pass over receivers that already have their share in flight.
+      await db.schema.alterTable('webhook_outbox').addColumn('destination', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const outbox = db as unknown as Kysely<{ webhook_outbox: { url: string; destination: string } }>;
+      // One update per distinct URL (a tenant has few), computed as enqueueWebhook does.
+      for (const { url } of await outbox.selectFrom('webhook_outbox').select('url').distinct().execute()) {
+        let destination = url.toLowerCase();
+        try {
+          destination = new URL(url).origin.toLowerCase();
+        } catch {
+          // kept as the raw URL, as enqueueWebhook would
+        }
+        await outbox.updateTable('webhook_outbox').set({ destination }).where('url', '=', url).execute();
+      }
+      await db.schema.createIndex('webhook_outbox_destination').on('webhook_outbox').columns(['destination', 'next_attempt_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

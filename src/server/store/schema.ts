@@ -40,11 +40,14 @@ export interface FlowTable {
   link_id: string;
   token_hash: string;
   status: 'active' | 'succeeded' | 'failed' | 'expired';
-  step_json: string;
+  /** The current step as the wizard sees it, sealed: it may show one-time secrets. */
+  sealed_step: string;
   sealed_state: string;
   provider: string | null;
   account_id: string | null;
   version: number;
+  /** MFA codes tried over all of this flow's challenges. */
+  mfa_attempts: number;
   expires_at: number;
   created_at: number;
   updated_at: number;
@@ -80,6 +83,8 @@ export interface OutboxTable {
   tenant_id: string;
   event_id: string;
   url: string;
+  /** The URL's lower-case origin: deliveries are limited per destination. */
+  destination: string;
   body: string;
   attempts: number;
   next_attempt_at: number;
@@ -111,6 +116,13 @@ export interface BrandTable {
   updated_at: number;
 }
 
+/** rate-limiter-flexible's counters: points used under a key until `expire` (epoch ms). */
+export interface RateLimitTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -121,4 +133,5 @@ export interface Database {
   webhook_outbox: OutboxTable;
   flow_callbacks: FlowCallbackTable;
   brands: BrandTable;
+  rate_limits: RateLimitTable;
 }

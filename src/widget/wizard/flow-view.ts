@@ -49,5 +49,7 @@ export function describeError(error: unknown): { message: string; retry: boolean
   if (error instanceof DOMException && error.name === 'AbortError') return undefined;
   if (error instanceof FlowNetworkError) return { message: t('wizard.networkError'), retry: true };
   if (error instanceof FlowApiError && error.status === 422) return { message: error.message, retry: false };
+  // A limit says how long to wait; the step stays, and trying again later is the way on.
+  if (error instanceof FlowApiError && error.status === 429) return { message: error.message, retry: true };
   return { message: t('wizard.unexpectedError'), retry: true };
 }
