@@ -13,6 +13,8 @@ export interface Config {
   encryptionKey: Buffer;
   /** How often the webhook worker looks for due deliveries. */
   webhookPollMs: number;
+  /** Webhooks (and any request to a tenant's URL) may reach loopback and private addresses: `KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1`, or demo mode. */
+  allowPrivateWebhooks: boolean;
   /** The provider file (JSON): which providers are offered and how they are reached. */
   providersFile: string | undefined;
 }
@@ -74,6 +76,7 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     demo: options.demo ?? env['KEYWAY_DEMO'] === '1',
     encryptionKey: readEncryptionKey(env, dataDir, warnings),
     webhookPollMs: 1000,
+    allowPrivateWebhooks: env['KEYWAY_ALLOW_PRIVATE_WEBHOOKS'] === '1' || (options.demo ?? env['KEYWAY_DEMO'] === '1'),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };
   return { config, warnings };

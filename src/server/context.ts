@@ -11,6 +11,8 @@ export interface Services {
   engine: FlowEngine;
   publicUrl: string;
   clock: () => number;
+  /** The operator allows notify_url on loopback and private addresses (Config.allowPrivateWebhooks). */
+  allowPrivateWebhooks: boolean;
   /** Where the built wizard lives (`dist/widget`). */
   widgetDir: string;
   /** Aborted when the server shuts down, so long-lived responses (event streams) end. */

@@ -12,7 +12,8 @@ const USAGE = `Usage:
                                               create an API key (the tenant is created if new)
 
 Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
-KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1`;
+KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
+KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 (webhooks may reach loopback and private addresses; on in demo mode)`;
 
 const DEMO_TENANT = 'demo';
 

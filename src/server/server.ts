@@ -35,7 +35,7 @@ export interface StartOptions {
   log?: (line: string) => void;
   clock?: () => number;
   widgetDir?: string;
-  webhooks?: Partial<Pick<WebhookWorkerOptions, 'backoffMs' | 'maxAttempts' | 'timeoutMs' | 'pollMs'>>;
+  webhooks?: Partial<Pick<WebhookWorkerOptions, 'backoffMs' | 'maxAttempts' | 'timeoutMs' | 'connectTimeoutMs' | 'pollMs' | 'lookup'>>;
   /** Routes that need the running services (the demo). */
   extraRoutes?: (services: Services, internalUrl: string) => Hono<AppEnv>[];
 }
@@ -51,6 +51,8 @@ export function createServices(options: {
   onWebhookQueued?: () => void;
   widgetDir?: string | undefined;
   shutdown?: AbortSignal;
+  /** Accept notify_url on loopback and private addresses; off by default. */
+  allowPrivateWebhooks?: boolean;
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
@@ -63,6 +65,7 @@ export function createServices(options: {
     engine,
     publicUrl,
     clock,
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
     widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR,
     shutdown: options.shutdown ?? new AbortController().signal,
   };
@@ -94,9 +97,9 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     throw error;
   }
   const sealer = new Sealer(config.encryptionKey);
-  const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
+  const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
   const shutdown = new AbortController();
-  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal });
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {
     ...(options.log ? { log: options.log } : {}),

@@ -29,8 +29,9 @@ for (const dialect of dialects()) {
     });
 
     it('delivers a signed CREATION_SUCCESS that the receiver can verify, and a tampered body fails the check', async () => {
-      h = await createHarness(dialect.url as string);
-      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, log: () => {} });
+      // The receiver listens on loopback: these tests run with the operator's opt-in for private receivers.
+      h = await createHarness(dialect.url as string, { allowPrivateWebhooks: true });
+      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, allowPrivate: true, log: () => {} });
       const { token, flow } = await toMfaStep(h, { notify_url: notifyUrl, name: 'user-9' });
       const done = await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });
       assert.equal(await worker.drain(), 1);
@@ -55,7 +56,7 @@ for (const dialect of dialects()) {
     it('retries after a failing receiver until it accepts, then stops', async () => {
       receiver.deliveries.length = 0;
       receiver.statuses = [500, 503];
-      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, backoffMs: () => 0, log: () => {} });
+      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, allowPrivate: true, backoffMs: () => 0, log: () => {} });
       const { token, flow } = await toMfaStep(h, { notify_url: notifyUrl });
       await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });
       for (let pass = 0; pass < 3; pass += 1) await worker.drain();
@@ -72,7 +73,7 @@ for (const dialect of dialects()) {
     it('backs off after a failure instead of retrying at once', async () => {
       receiver.deliveries.length = 0;
       receiver.statuses = [500];
-      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, backoffMs: () => 60_000, log: () => {} });
+      const worker = startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, allowPrivate: true, backoffMs: () => 60_000, log: () => {} });
       const { token, flow } = await toMfaStep(h, { notify_url: notifyUrl });
       await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });
       assert.equal(await worker.drain(), 1);
@@ -85,7 +86,7 @@ for (const dialect of dialects()) {
 
     it('never hands one row to two concurrent workers', async () => {
       receiver.deliveries.length = 0;
-      const workers = [1, 2, 3].map(() => startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, log: () => {} }));
+      const workers = [1, 2, 3].map(() => startWebhookWorker({ store: h.store, sealer: h.services.sealer, clock: h.clock.read, pollMs: 60_000, allowPrivate: true, log: () => {} }));
       for (let i = 0; i < 4; i += 1) {
         const { token, flow } = await toMfaStep(h, { notify_url: notifyUrl });
         await submitOk(h, token, { kind: 'mfa', stepId: flow.step.id, code: totpCode(h.clock.now) });
@@ -128,6 +129,7 @@ describe('webhook outbox across a restart', () => {
       demo: true,
       encryptionKey: randomBytes(32),
       webhookPollMs: 50,
+      allowPrivateWebhooks: true,
       providersFile: undefined,
     };
     const quiet = { log: () => {}, webhooks: { backoffMs: () => 100 } };

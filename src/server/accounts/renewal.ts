@@ -97,11 +97,42 @@ export function startRenewalWorker(options: RenewalOptions): Poller {
     if (account.notify_url) options.onWebhookQueued?.();
   }
 
+  let stopping = false;
+
   async function pass(): Promise<number> {
+    if (stopping) return 0;
     const due = await claimDue(options.store, clock());
-    for (const account of due) await renew(account);
+    for (const [index, account] of due.entries()) {
+      if (stopping) {
+        await releaseLeases(due.slice(index));
+        return index;
+      }
+      await renew(account);
+    }
     return due.length;
   }
 
-  return startPoller({ pass, pollMs: options.pollMs ?? 30_000, name: 'account renewal', log });
+  /** Accounts claimed but not started go back at once, so another instance renews them without waiting out the lease. */
+  async function releaseLeases(accounts: AccountTable[]): Promise<void> {
+    const [first] = accounts;
+    if (!first) return;
+    // One claim leases all of them until the same time; a lease that moved on is another worker's.
+    await db
+      .updateTable('accounts')
+      .set({ renew_lease_until: null })
+      .where('id', 'in', accounts.map((account) => account.id))
+      .where('renew_lease_until', '=', first.renew_lease_until)
+      .execute();
+  }
+
+  const poller = startPoller({ pass, pollMs: options.pollMs ?? 30_000, name: 'account renewal', log });
+  return {
+    ...poller,
+    // The renewal under way is let finish (its provider call has its own timeout): a refresh token
+    // may rotate, so a second instance renewing the same account at once could be refused.
+    async stop() {
+      stopping = true;
+      await poller.stop();
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { AppEnv, Services } from '../context.js';
 import { brandOfTenant } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
+import { obviousPrivateDestination } from '../security/outbound.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import { parseJsonBody } from '../validate.js';
 
@@ -27,6 +28,11 @@ export function linkRoutes(services: Services): Hono<AppEnv> {
     const expiresAt = Date.parse(request.expiresOn);
     if (expiresAt < now + MIN_LINK_LIFETIME_MS) throw new ApiError(422, 'invalid_expiry', 'expiresOn must be at least 30 seconds in the future.');
     if (expiresAt > now + MAX_LINK_LIFETIME_MS) throw new ApiError(422, 'invalid_expiry', 'expiresOn must be at most 24 hours in the future.');
+    // The obvious cases answered now; a name that resolves to a private address is refused at delivery.
+    const refusal = request.notify_url && !services.allowPrivateWebhooks ? obviousPrivateDestination(request.notify_url) : undefined;
+    if (refusal) {
+      throw new ApiError(422, 'notify_url_not_allowed', `notify_url must reach a public address: ${refusal}.`, { field: 'notify_url' });
+    }
 
     let providers = request.providers;
     if (providers === '*') {
