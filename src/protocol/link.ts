@@ -15,6 +15,10 @@ export const LinkRequest = z.strictObject({
   /** Host pages allowed to receive the wizard's messages and to frame it; default: the redirect URLs' origins. */
   origins: z.optional(z.array(WebOrigin).check(z.maxLength(10))),
   locale: z.optional(Locale),
+  /** Also send `CREATION_FAILED`/`RECONNECT_FAILED` with `reason: link_expired` when the link expires unopened. */
+  notify_on_expiry: z.optional(z.boolean()),
+  /** The host's own "send me a new link" page, offered when the link is opened expired. */
+  new_link_url: z.optional(HttpUrl),
 });
 export type LinkRequest = z.infer<typeof LinkRequest>;
 

@@ -103,6 +103,8 @@ export const FailureStep = z.object({
   provider: z.optional(ProviderId),
   providerName,
   redirectUrl: z.optional(HttpUrl),
+  /** For an expired link: the host's page that sends a new one. */
+  newLinkUrl: z.optional(HttpUrl),
 });
 
 export const Step = z.discriminatedUnion('kind', [

@@ -154,7 +154,7 @@ describe('link origins', () => {
         id: newId(), tenant_id: h.tenantId, token_hash: sha256(token), type: 'create', providers_json: '"*"', api_url: 'https://api.acme.test',
         success_redirect_url: null, failure_redirect_url: null, notify_url: null, name: null, reconnect_account: null,
         origins_json: JSON.stringify(['http://127.0.0.2;report-uri https://evil.test', 'https://app.acme.test']), locale: null,
-        expires_at: h.clock.now + 60_000, created_at: h.clock.now, used_at: null,
+        expires_at: h.clock.now + 60_000, created_at: h.clock.now, used_at: null, notify_on_expiry: 0, expiry_reported_at: null, new_link_url: null,
       })
       .execute();
     const csp = (await h.app.request(`/connect/${token}`)).headers.get('content-security-policy') ?? '';

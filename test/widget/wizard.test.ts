@@ -298,6 +298,23 @@ describe('<keyway-wizard>', () => {
     expect(el.redirects).to.deep.equal(['https://app.example.com/failed']);
   });
 
+  it('offers the host’s own “send me a new link” page on an expired link that names one, and only an http(s) one', async () => {
+    serve(apiError(410, 'link_expired', 'This link has expired.', { hostOrigins: [HOST], newLinkUrl: 'https://app.example.com/new-link?user=42' }));
+    const el = await openWizard();
+    const failure = await shows(el, 'keyway-failure');
+    const button = failure.shadowRoot!.querySelector<HTMLAnchorElement>('[part="new-link-button"]');
+    expect(button, 'the new-link button').to.exist;
+    expect(button!.href).to.equal('https://app.example.com/new-link?user=42');
+    expect(button!.target).to.equal('_top');
+    expect(button!.textContent).to.equal('Send me a new link');
+    await expect(failure).to.be.accessible();
+
+    serve(apiError(410, 'link_expired', 'This link has expired.', { hostOrigins: [HOST], newLinkUrl: 'javascript:alert(1)' }));
+    const other = await openWizard();
+    const refused = await shows(other, 'keyway-failure');
+    expect(refused.shadowRoot!.querySelector('[part="new-link-button"]')).to.equal(null);
+  });
+
   for (const [status, code, heading] of [
     [404, 'link_not_found', 'This link is not valid'],
     [409, 'link_used', 'This link was already used'],

@@ -14,6 +14,7 @@ import { enqueueWebhook } from '../webhooks/outbox.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, flowView, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
 import { FAILURE_MESSAGES } from './messages.js';
+import { refuseExpiredLink } from './link-expiry.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
 import { saveConnectedAccount } from '../accounts/save-account.js';
 
@@ -84,12 +85,7 @@ export class FlowEngine {
     const link = await db.selectFrom('links').selectAll().where('token_hash', '=', sha256(linkToken)).executeTakeFirst();
     if (!link || !(await linkServedHere(db, host, this.#options.publicUrl, link.tenant_id))) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
     if (link.used_at !== null) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
-    if (now >= link.expires_at) {
-      throw new ApiError(410, 'link_expired', FAILURE_MESSAGES.link_expired, {
-        hostOrigins: JSON.parse(link.origins_json) as string[],
-        ...(link.failure_redirect_url ? { redirectUrl: redirectTarget(link.failure_redirect_url, { reason: 'link_expired' }) } : {}),
-      });
-    }
+    if (now >= link.expires_at) return refuseExpiredLink(db, link, now, this.#options.onWebhookQueued);
     const token = newToken();
     const row: FlowTable = {
       id: newId(),
@@ -262,6 +258,7 @@ export class FlowEngine {
       retryable: false,
       ...(row.provider ? { provider: row.provider } : {}),
       ...(redirectUrl ? { redirectUrl } : {}),
+      ...(reason === 'link_expired' && link.new_link_url ? { newLinkUrl: link.new_link_url } : {}),
     };
     const status = reason === 'link_expired' ? 'expired' : 'failed';
     const notify: Extra = (trx) => this.#notify(trx, record, { status: link.type === 'reconnect' ? 'RECONNECT_FAILED' : 'CREATION_FAILED', reason });

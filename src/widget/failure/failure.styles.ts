@@ -4,4 +4,8 @@ export const styles = css`
   :host {
     --_accent: var(--_danger);
   }
+
+  a.button {
+    text-decoration: none;
+  }
 `;

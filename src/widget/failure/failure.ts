@@ -28,6 +28,7 @@ import { styles } from './failure.styles.js';
  * @csspart countdown - The "Redirecting in N s" line.
  * @csspart continue-button - The "Continue now" button.
  * @csspart try-again-button - "Try again", on failures the server marks retryable.
+ * @csspart new-link-button - "Send me a new link", when an expired link names the host's page for one.
  *
  * @cssproperty --keyway-color-danger - The warning mark.
  * @cssproperty --keyway-color-primary - The continue button.
@@ -47,6 +48,9 @@ export class KeywayFailure extends StepElement<FailureView> {
         <span class="badge-icon" part="icon">${alertIcon}</span>
         <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t(`failure.${step.reason}.heading`)}</div>
         <p class="intro">${t(`failure.${step.reason}.body`)}</p>
+        ${step.newLinkUrl
+          ? html`<a class="button button--primary" part="new-link-button" href=${step.newLinkUrl} target="_top" rel="noopener">${t('failure.newLink')}</a>`
+          : nothing}
         ${step.retryable
           ? html`<button class="button button--primary" part="try-again-button" type="button" ?disabled=${this.pending} @click=${this.retry}>${t('common.retry')}</button>`
           : redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}

@@ -89,6 +89,7 @@ export default {
 
   'failure.link_expired.heading': 'انتهت صلاحية هذا الرابط',
   'failure.link_expired.body': 'اطلب رابطًا جديدًا من التطبيق الذي أرسلك إلى هنا.',
+  'failure.newLink': 'أرسل لي رابطًا جديدًا',
   'failure.link_not_found.heading': 'هذا الرابط غير صالح',
   'failure.link_not_found.body': 'تأكّد من أنك فتحت الرابط كاملًا، أو اطلب رابطًا جديدًا من التطبيق الذي أرسلك إلى هنا.',
   'failure.link_used.heading': 'سبق استخدام هذا الرابط',

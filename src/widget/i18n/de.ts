@@ -81,6 +81,7 @@ export default {
 
   'failure.link_expired.heading': 'Dieser Link ist abgelaufen',
   'failure.link_expired.body': 'Bitten Sie die App, die Sie hierher geschickt hat, um einen neuen Link.',
+  'failure.newLink': 'Neuen Link anfordern',
   'failure.link_not_found.heading': 'Dieser Link ist ungültig',
   'failure.link_not_found.body': 'Prüfen Sie, ob Sie den vollständigen Link geöffnet haben, oder bitten Sie die App, die Sie hierher geschickt hat, um einen neuen.',
   'failure.link_used.heading': 'Dieser Link wurde bereits verwendet',

@@ -85,6 +85,7 @@ export const en = {
 
   'failure.link_expired.heading': 'This link has expired',
   'failure.link_expired.body': 'Ask the app that sent you here for a new link.',
+  'failure.newLink': 'Send me a new link',
   'failure.link_not_found.heading': 'This link is not valid',
   'failure.link_not_found.body': 'Check that you opened the whole link, or ask the app that sent you here for a new one.',
   'failure.link_used.heading': 'This link was already used',

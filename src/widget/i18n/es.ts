@@ -81,6 +81,7 @@ export default {
 
   'failure.link_expired.heading': 'Este enlace ha caducado',
   'failure.link_expired.body': 'Pide un enlace nuevo a la aplicación que te trajo aquí.',
+  'failure.newLink': 'Enviarme un enlace nuevo',
   'failure.link_not_found.heading': 'Este enlace no es válido',
   'failure.link_not_found.body': 'Comprueba que abriste el enlace completo o pide uno nuevo a la aplicación que te trajo aquí.',
   'failure.link_used.heading': 'Este enlace ya se utilizó',

@@ -81,6 +81,7 @@ export default {
 
   'failure.link_expired.heading': 'Ce lien a expiré',
   'failure.link_expired.body': 'Demandez un nouveau lien à l’application qui vous a envoyé ici.',
+  'failure.newLink': 'M’envoyer un nouveau lien',
   'failure.link_not_found.heading': 'Ce lien n’est pas valide',
   'failure.link_not_found.body': 'Vérifiez que vous avez ouvert le lien en entier, ou demandez-en un nouveau à l’application qui vous a envoyé ici.',
   'failure.link_used.heading': 'Ce lien a déjà été utilisé',

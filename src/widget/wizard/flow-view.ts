@@ -24,11 +24,11 @@ export function linkErrorView(error: unknown): WizardView | undefined {
   if (!(error instanceof FlowApiError)) return undefined;
   const reason = LINK_ERRORS[error.status];
   if (!reason) return undefined;
-  const details: { hostOrigins: string[]; redirectUrl?: string } =
-    reason === 'link_expired' ? linkErrorDetails(error.details) : { hostOrigins: [] };
-  const { hostOrigins, redirectUrl } = details;
+  const details: ReturnType<typeof linkErrorDetails> = reason === 'link_expired' ? linkErrorDetails(error.details) : { hostOrigins: [] };
+  const { hostOrigins, redirectUrl, newLinkUrl } = details;
   const failure: FailureView = { kind: 'failure', id: 'link', reason, message: error.message, retryable: false };
   if (redirectUrl) failure.redirectUrl = redirectUrl;
+  if (newLinkUrl) failure.newLinkUrl = newLinkUrl;
   return { type: 'link-error', failure, hostOrigins };
 }
 

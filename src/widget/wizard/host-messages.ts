@@ -20,11 +20,13 @@ export function postToHost(target: HostMessageTarget | null, origins: readonly s
 }
 
 /** Reads `hostOrigins` and `redirectUrl` from a 410 link_expired error's details, keeping only valid values. */
-export function linkErrorDetails(details: unknown): { hostOrigins: string[]; redirectUrl?: string } {
-  const raw = (details ?? {}) as { hostOrigins?: unknown; redirectUrl?: unknown };
+export function linkErrorDetails(details: unknown): { hostOrigins: string[]; redirectUrl?: string; newLinkUrl?: string } {
+  const raw = (details ?? {}) as { hostOrigins?: unknown; redirectUrl?: unknown; newLinkUrl?: unknown };
   const hostOrigins = Array.isArray(raw.hostOrigins)
     ? raw.hostOrigins.filter(isWebOrigin)
     : [];
-  const redirectUrl = typeof raw.redirectUrl === 'string' && isHttpUrl(raw.redirectUrl) ? raw.redirectUrl : undefined;
-  return redirectUrl ? { hostOrigins, redirectUrl } : { hostOrigins };
+  const url = (value: unknown) => (typeof value === 'string' && isHttpUrl(value) ? value : undefined);
+  const redirectUrl = url(raw.redirectUrl);
+  const newLinkUrl = url(raw.newLinkUrl);
+  return { hostOrigins, ...(redirectUrl ? { redirectUrl } : {}), ...(newLinkUrl ? { newLinkUrl } : {}) };
 }
