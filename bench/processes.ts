@@ -8,6 +8,7 @@ export interface Started {
   /** Milliseconds from spawn to the line that matched. */
   readyMs: number;
   match: RegExpMatchArray;
+  /** Everything the child printed, stdout by line and stderr by chunk; it keeps growing after the match. */
   lines: string[];
 }
 
@@ -24,19 +25,17 @@ export function startUntil(command: string, args: string[], pattern: RegExp, env
     let buffer = '';
     let done = false;
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (done) return;
       buffer += chunk.toString();
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
         lines.push(line);
-        const match = line.match(pattern);
+        const match = done ? null : line.match(pattern);
         if (match) {
           done = true;
           clearTimeout(timer);
           resolve({ child, readyMs: performance.now() - started, match, lines });
-          return;
         }
       }
     });

@@ -7,6 +7,7 @@ import { requestLog } from './middleware/request-log.js';
 import { accountRoutes } from './routes/accounts.js';
 import { brandRoutes } from './routes/brand.js';
 import { flowRoutes } from './routes/flows.js';
+import { healthRoutes } from './routes/health.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -35,7 +36,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }),
   );
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', healthRoutes(services));
   app.route('/api/v1', linkRoutes(services));
   app.route('/api/v1', accountRoutes(services));
   app.route('/api/v1', brandRoutes(services));

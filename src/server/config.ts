@@ -17,6 +17,8 @@ export interface Config {
   allowPrivateWebhooks: boolean;
   /** The provider file (JSON): which providers are offered and how they are reached. */
   providersFile: string | undefined;
+  /** How long shutdown lets in-flight requests finish before closing their connections (`KEYWAY_SHUTDOWN_GRACE_MS`); 10 s when unset. */
+  shutdownGraceMs?: number;
 }
 
 export interface ConfigWarning {
@@ -24,6 +26,15 @@ export interface ConfigWarning {
 }
 
 type Env = Record<string, string | undefined>;
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+function readShutdownGrace(env: Env): number {
+  const raw = env['KEYWAY_SHUTDOWN_GRACE_MS'] ?? String(DEFAULT_SHUTDOWN_GRACE_MS);
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms > 600_000) throw new Error(`KEYWAY_SHUTDOWN_GRACE_MS must be milliseconds from 0 to 600000, got "${raw}"`);
+  return ms;
+}
 
 function readPort(env: Env): number {
   const raw = env['KEYWAY_PORT'] ?? env['PORT'] ?? '8787';
@@ -77,6 +88,7 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     encryptionKey: readEncryptionKey(env, dataDir, warnings),
     webhookPollMs: 1000,
     allowPrivateWebhooks: env['KEYWAY_ALLOW_PRIVATE_WEBHOOKS'] === '1' || (options.demo ?? env['KEYWAY_DEMO'] === '1'),
+    shutdownGraceMs: readShutdownGrace(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };
   return { config, warnings };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { demoRoutes } from '../../demo/server.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
 import { Sealer } from './security/sealer.js';
 import { startKeyway } from './server.js';
 import { openStore } from './store/database.js';
@@ -13,6 +13,7 @@ const USAGE = `Usage:
 
 Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
 KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
+KEYWAY_SHUTDOWN_GRACE_MS (how long SIGTERM lets requests finish; default 10000),
 KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 (webhooks may reach loopback and private addresses; on in demo mode)`;
 
 const DEMO_TENANT = 'demo';
@@ -43,12 +44,34 @@ async function start(demo: boolean): Promise<void> {
     console.log(`Demo: ${keyway.url}/demo (demo mode: the demo provider is on)`);
     console.log(`API key: ${demoKey.apiKey}`);
   }
-  const stop = () => {
-    console.log('Keyway stopping');
-    keyway.close().then(() => process.exit(0), () => process.exit(1));
+  stopOnSignals(keyway.close, config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+}
+
+/** The first SIGTERM or SIGINT shuts down gracefully; a second one (an impatient operator) exits at once. */
+function stopOnSignals(close: () => Promise<void>, graceMs: number): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.log(`Keyway stopping now (second ${signal})`);
+      // The shell's convention for "ended by a signal": 128 + its number.
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stopping = true;
+    const started = performance.now();
+    console.log(`Keyway stopping (grace ${graceMs / 1000} s)`);
+    close().then(
+      () => {
+        console.log(`Keyway stopped in ${Math.round(performance.now() - started)} ms`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`[keyway] shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 async function createKey(args: string[]): Promise<void> {

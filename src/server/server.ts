@@ -6,13 +6,15 @@ import type { Hono } from 'hono';
 import type { Brand } from '../protocol/index.js';
 import { createApp } from './app.js';
 import { brandOfTenant } from './brands.js';
-import type { Config } from './config.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, type Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
+import { errorBody } from './errors.js';
 import { FlowEngine } from './flows/engine.js';
 import type { ProviderEntry } from './providers/adapter.js';
 import { buildCatalogue } from './providers/catalogue.js';
 import { loadProviderFile } from './providers/provider-file.js';
 import { Sealer } from './security/sealer.js';
+import { httpDrainer, HTTP_TIMEOUTS, settlesWithin } from './shutdown.js';
 import { openStore, type Store } from './store/database.js';
 import { startRenewalWorker } from './accounts/renewal.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
@@ -79,11 +81,12 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   // Listen first so that port 0 (tests) resolves to a real port before URLs are built from it.
   let app: Hono<AppEnv> | undefined;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const instance = serve({ fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host }, () =>
+    const instance = serve({ fetch: (request) => (app ? app.fetch(request) : starting()), port: config.port, hostname: config.host, serverOptions: HTTP_TIMEOUTS }, () =>
       resolve(instance),
     );
     instance.once('error', reject);
   });
+  const http = httpDrainer(server as HttpServer);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
@@ -91,7 +94,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
 
   let store: Store;
   try {
-    store = await openStore({ url: config.databaseUrl });
+    store = await openStore({ url: config.databaseUrl, ...(options.log ? { log: options.log } : {}) });
   } catch (error) {
     server.close();
     throw error;
@@ -106,18 +109,39 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
   });
 
+  let closing: Promise<void> | undefined;
   return {
     url: publicUrl,
     port,
     services,
     worker,
-    async close() {
-      shutdown.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as HttpServer).closeIdleConnections();
-      await closed;
-      await Promise.all([worker.stop(), renewal.stop()]);
-      await store.close();
+    close() {
+      closing ??= stop();
+      return closing;
     },
   };
+
+  /**
+   * Readiness turns 503 and event streams end with their last event (both watch `shutdown`); the
+   * workers stop at once, releasing their leases so another instance takes their work, while HTTP
+   * requests in flight get the grace period. Then the store closes. Every wait is bounded.
+   */
+  async function stop(): Promise<void> {
+    const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+    const started = Date.now();
+    shutdown.abort();
+    const workersStopped = Promise.all([worker.stop(), renewal.stop()]);
+    if (!(await http.drain(graceMs))) options.log?.('[keyway] grace period over: closing the connections still open');
+    // Even with no grace, stop() gets a moment to release the leases of work in progress.
+    const workersLeftMs = Math.max(0, Math.max(graceMs, WORKER_STOP_MIN_MS) - (Date.now() - started));
+    if (!(await settlesWithin(workersStopped, workersLeftMs))) options.log?.('[keyway] background workers did not stop in time; their leases will lapse');
+    await settlesWithin(store.close(), STORE_CLOSE_MS);
+  }
+}
+
+const WORKER_STOP_MIN_MS = 1000;
+const STORE_CLOSE_MS = 2000;
+
+function starting(): Response {
+  return Response.json(errorBody('starting', 'Keyway is starting.'), { status: 503, headers: { 'Retry-After': '1' } });
 }

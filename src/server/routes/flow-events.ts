@@ -1,13 +1,21 @@
 import type { Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { streamSSE, type SSEMessage, type SSEStreamingApi } from 'hono/streaming';
 import type { Flow } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
+import { databaseUnavailable, errorBody } from '../errors.js';
 import { QR_RENEW_BEFORE_MS } from '../flows/engine.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 
 export const EVENTS_POLL_MS = 500;
 const HEARTBEAT_MS = 15_000;
 /** Streams end after this long; clients reconnect, which re-checks the token. */
 const MAX_STREAM_MS = 10 * 60 * 1000;
+
+/**
+ * The last event of a stream cut short by a restart: the client reconnects (to another instance, or
+ * to this one once it is back); the flow itself lives in the database and carries on.
+ */
+export const SHUTDOWN_EVENT: SSEMessage = { event: 'shutdown', data: JSON.stringify({ reconnect: true }), retry: 1000 };
 
 /**
  * `GET /api/v1/flows/current/events`: the flow each time it changes (QR confirmed on a phone,
@@ -22,8 +30,24 @@ export async function flowEvents(c: Context<AppEnv>, services: Services): Promis
     stream.onAbort(() => {
       open = false;
     });
-    await watch(stream, services, token, first, () => open && !services.shutdown.aborted);
+    try {
+      await watch(stream, services, token, first, () => open && !services.shutdown.aborted);
+      if (open && services.shutdown.aborted) await stream.writeSSE(SHUTDOWN_EVENT);
+    } catch (error) {
+      // The response has started, so the error handler cannot answer; the stream's last event says why it ends.
+      if (open) await stream.writeSSE(streamError(error));
+    }
   });
+}
+
+/** The protocol's error body as an `error` event; an outage also says when to come back. */
+function streamError(error: unknown): SSEMessage {
+  if (isDatabaseUnavailable(error)) {
+    const { code, message, retryAfterSeconds = 5 } = databaseUnavailable();
+    return { event: 'error', data: JSON.stringify(errorBody(code, message)), retry: retryAfterSeconds * 1000 };
+  }
+  console.error('[keyway] flow event stream failed:', error);
+  return { event: 'error', data: JSON.stringify(errorBody('internal_error', 'Something went wrong on our side.')) };
 }
 
 async function watch(stream: SSEStreamingApi, services: Services, token: string, first: Flow, isOpen: () => boolean): Promise<void> {

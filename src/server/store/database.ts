@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SelectQueryBuilder } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { DatabaseUnavailableError, describeDatabaseError, throttledLog } from './unavailable.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,6 +17,8 @@ export interface Store {
   dialect: DialectName;
   /** Adds `FOR UPDATE SKIP LOCKED` where the dialect has it (SQLite has one writer, so it needs none). */
   skipLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** Resolves when the database answers `select 1` within `timeoutMs`; rejects otherwise (readiness checks). */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,16 @@ export interface StoreOptions {
   url: string;
   /** PostgreSQL schema to use (created if missing); lets tests isolate themselves. */
   schema?: string;
+  /** Where a lost connection is reported (one line, throttled); `console.warn` by default. */
+  log?: (line: string) => void;
 }
+
+/** A request during an outage fails after this long instead of queueing for a connection. */
+const CONNECT_TIMEOUT_MS = 2000;
+/** Every statement Keyway runs is a short lookup or write; one that runs this long is stuck, not busy. */
+const STATEMENT_TIMEOUT_MS = 15_000;
+/** TCP keep-alive finds a server that vanished without closing the socket (a failover, a cut network). */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = /^postgres(ql)?:\/\//.test(options.url) ? await openPostgres(options) : openSqlite(options.url);
@@ -47,7 +59,31 @@ function openSqlite(file: string): Store {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: 'sqlite', skipLocked: (query) => query, close: () => db.destroy() };
+  return withPing({ db, dialect: 'sqlite', skipLocked: (query) => query, close: () => db.destroy() });
+}
+
+/** Adds `ping()`, and makes a closed store say so instead of failing with the driver's own error. */
+function withPing(store: Omit<Store, 'ping'>): Store {
+  let closed = false;
+  return {
+    ...store,
+    async ping(timeoutMs) {
+      if (closed) throw new DatabaseUnavailableError('the store is closed');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DatabaseUnavailableError(`the database did not answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([sql`select 1`.execute(store.db), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      closed = true;
+      return store.close();
+    },
+  };
 }
 
 async function openPostgres(options: StoreOptions): Promise<Store> {
@@ -56,6 +92,10 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     // Epoch milliseconds are bigint (int8); they fit a JS number, so read them as one.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -63,15 +103,22 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     },
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // A server that ends a connection (a restart, a failover, pg_terminate_backend) makes the client emit
+  // 'error'; unheard, that kills the process. pg-pool drops such a client (idle, or on release, as it is no
+  // longer queryable) and opens a new one when next needed; the query it was running fails on its own.
+  const lost = throttledLog(options.log ?? ((line) => console.warn(line)));
+  pool.on('connect', (client) => client.on('error', (error) => lost(`[keyway] database connection lost (${describeDatabaseError(error)}); it will be replaced`)));
+  // The pool re-emits an idle client's error; the client's own listener above has reported it.
+  pool.on('error', () => {});
   if (options.schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('invalid schema name');
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
+  return withPing({
     db,
     dialect: 'postgres',
     skipLocked: (query) => query.forUpdate().skipLocked(),
     close: () => db.destroy(),
-  };
+  });
 }
