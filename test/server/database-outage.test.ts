@@ -4,7 +4,7 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { totpCode } from './harness.js';
-import { createKeyWithCli, keywayEnv, kill, spawnKeyway, type KeywayProcess } from './keyway-process.js';
+import { createKeyWithCli, keywayEnv, kill, removeDataDir, spawnKeyway, type KeywayProcess } from './keyway-process.js';
 import { WebhookReceiver } from './receiver.js';
 
 const testUrl = process.env['KEYWAY_TEST_DATABASE_URL'];
@@ -90,6 +90,8 @@ describe('a PostgreSQL outage (sessions terminated, server gone for a while)', {
 
   after(async () => {
     kill(keyway?.child);
+    await keyway?.exited(5000).catch(() => {});
+    if (keyway) removeDataDir(keyway.env);
     await receiver.close();
     await proxy.close();
     await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});

@@ -1,6 +1,6 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,11 @@ export async function createKeyWithCli(env: NodeJS.ProcessEnv, tenant: string): 
   const key = /^API key: (\S+)/m.exec(stdout)?.[1];
   if (!key) throw new Error(`keys create printed no key:\n${stdout}`);
   return key;
+}
+
+/** Removes the data directory `keywayEnv` made. */
+export function removeDataDir(env: NodeJS.ProcessEnv): void {
+  if (env['KEYWAY_DATA_DIR']) rmSync(env['KEYWAY_DATA_DIR'], { recursive: true, force: true });
 }
 
 /** Ends a child that a failed test left running. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { createKeyWithCli, keywayEnv, kill, spawnKeyway, type KeywayProcess } from './keyway-process.js';
+import { createKeyWithCli, keywayEnv, kill, removeDataDir, spawnKeyway, type KeywayProcess } from './keyway-process.js';
 
 const GRACE_MS = 1500;
 
@@ -40,7 +40,13 @@ const LINK_BODY = JSON.stringify({ type: 'create', providers: '*', api_url: 'htt
 
 describe('shutdown on SIGTERM', () => {
   const children: KeywayProcess[] = [];
-  after(() => children.forEach((keyway) => kill(keyway.child)));
+  after(async () => {
+    for (const keyway of children) {
+      kill(keyway.child);
+      await keyway.exited(5000).catch(() => {});
+      removeDataDir(keyway.env);
+    }
+  });
 
   async function start(graceMs: number): Promise<{ keyway: KeywayProcess; apiKey: string }> {
     const env = keywayEnv({ KEYWAY_SHUTDOWN_GRACE_MS: String(graceMs), KEYWAY_DEMO: '1', KEYWAY_PUBLIC_URL: 'http://127.0.0.1:0', KEYWAY_RATE_LIMITS: 'off' });
