@@ -4,6 +4,7 @@ import type { AppEnv, Services } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { MAX_BODY_BYTES } from './validate.js';
 import { requestLog } from './middleware/request-log.js';
+import { baselineHeaders } from './security/headers.js';
 import { accountRoutes } from './routes/accounts.js';
 import { brandRoutes } from './routes/brand.js';
 import { flowRoutes } from './routes/flows.js';
@@ -23,18 +24,14 @@ export interface AppOptions {
 export function createApp(services: Services, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (options.log) app.use('*', requestLog({ log: options.log }));
-  // Set on the finished response in place: `c.header()` after `next()` would copy the whole response.
+  app.use('*', baselineHeaders());
   app.use('/api/*', async function apiHeaders(c, next) {
     await next();
     c.res.headers.set('Cache-Control', 'no-store');
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
-  // Refuse oversized bodies while they stream in, before anything buffers them.
-  app.use(
-    '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }),
-  );
+  // Every route refuses oversized bodies while they stream in, before anything buffers them.
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }));
 
   app.route('/', healthRoutes(services));
   app.route('/api/v1', linkRoutes(services));

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { parseLimitRules, type LimitRules } from './security/rate-limits.js';
 
 export interface Config {
   port: number;
@@ -19,6 +20,10 @@ export interface Config {
   providersFile: string | undefined;
   /** How long shutdown lets in-flight requests finish before closing their connections (`KEYWAY_SHUTDOWN_GRACE_MS`); 10 s when unset. */
   shutdownGraceMs?: number;
+  /** Rate limits (`KEYWAY_RATE_LIMITS`); `off` turns them all off. */
+  rateLimits: LimitRules | 'off';
+  /** How many reverse proxies in front of Keyway append to X-Forwarded-For (`KEYWAY_TRUST_PROXY`). */
+  trustedProxies: number;
 }
 
 export interface ConfigWarning {
@@ -26,6 +31,13 @@ export interface ConfigWarning {
 }
 
 type Env = Record<string, string | undefined>;
+
+function readTrustedProxies(env: Env): number {
+  const raw = env['KEYWAY_TRUST_PROXY'] ?? '0';
+  const hops = Number(raw);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new Error(`KEYWAY_TRUST_PROXY must be the number of proxies in front of Keyway (0-10), got "${raw}"`);
+  return hops;
+}
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
@@ -88,6 +100,8 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     encryptionKey: readEncryptionKey(env, dataDir, warnings),
     webhookPollMs: 1000,
     allowPrivateWebhooks: env['KEYWAY_ALLOW_PRIVATE_WEBHOOKS'] === '1' || (options.demo ?? env['KEYWAY_DEMO'] === '1'),
+    rateLimits: parseLimitRules(env['KEYWAY_RATE_LIMITS']),
+    trustedProxies: readTrustedProxies(env),
     shutdownGraceMs: readShutdownGrace(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };

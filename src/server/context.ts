@@ -1,5 +1,7 @@
 import type { FlowEngine } from './flows/engine.js';
 import type { ProviderCatalogue } from './providers/catalogue.js';
+import type { ClientAddressOf } from './security/client-address.js';
+import type { RateLimits } from './security/rate-limits.js';
 import type { Sealer } from './security/sealer.js';
 import type { Store } from './store/database.js';
 
@@ -17,6 +19,9 @@ export interface Services {
   widgetDir: string;
   /** Aborted when the server shuts down, so long-lived responses (event streams) end. */
   shutdown: AbortSignal;
+  limits: RateLimits;
+  /** The client address limits are keyed by (the socket's peer, or what trusted proxies say). */
+  clientAddress: ClientAddressOf;
 }
 
 export type AppEnv = {

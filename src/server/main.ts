@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { demoRoutes } from '../../demo/server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
 import { Sealer } from './security/sealer.js';
-import { startKeyway } from './server.js';
+import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
 import { createApiKey, revokeApiKeys } from './store/tenants.js';
 
@@ -33,11 +33,13 @@ async function start(demo: boolean): Promise<void> {
       : undefined,
   });
   if (config.demo) {
-    const db = keyway.services.store.db;
-    const tenant = await db.selectFrom('tenants').select('id').where('name', '=', DEMO_TENANT).executeTakeFirst();
-    // A fresh demo key at every start; the previous ones stop working.
-    if (tenant) await revokeApiKeys(db, tenant.id, 'demo', Date.now());
-    demoKey = await createApiKey(db, keyway.services.sealer, { tenantName: DEMO_TENANT, label: 'demo', now: Date.now() });
+    try {
+      demoKey = await freshDemoKey(keyway);
+    } catch (error) {
+      // A server that cannot finish starting must not keep running half-started.
+      await keyway.close();
+      throw error;
+    }
   }
   console.log(`Keyway listening on ${keyway.url} (${describeDatabase(config)}) in ${Math.round(process.uptime() * 1000)} ms`);
   if (config.demo && demoKey) {
@@ -45,6 +47,18 @@ async function start(demo: boolean): Promise<void> {
     console.log(`API key: ${demoKey.apiKey}`);
   }
   stopOnSignals(keyway.close, config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+}
+
+/**
+ * A fresh demo key at every start; keys from earlier starts stop working, but not one that another
+ * instance starting at the same moment on the same database has just made.
+ */
+async function freshDemoKey(keyway: RunningKeyway): Promise<{ apiKey: string }> {
+  const { db } = keyway.services.store;
+  const startedAt = Date.now() - Math.round(process.uptime() * 1000);
+  const tenant = await db.selectFrom('tenants').select('id').where('name', '=', DEMO_TENANT).executeTakeFirst();
+  if (tenant) await revokeApiKeys(db, tenant.id, 'demo', Date.now(), { createdBefore: startedAt });
+  return createApiKey(db, keyway.services.sealer, { tenantName: DEMO_TENANT, label: 'demo', now: Date.now() });
 }
 
 /** The first SIGTERM or SIGINT shuts down gracefully; a second one (an impatient operator) exits at once. */

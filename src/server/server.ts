@@ -13,10 +13,13 @@ import { FlowEngine } from './flows/engine.js';
 import type { ProviderEntry } from './providers/adapter.js';
 import { buildCatalogue } from './providers/catalogue.js';
 import { loadProviderFile } from './providers/provider-file.js';
+import { clientAddressOf } from './security/client-address.js';
+import { DEFAULT_LIMITS, RateLimits, type LimitRules } from './security/rate-limits.js';
 import { Sealer } from './security/sealer.js';
 import { httpDrainer, HTTP_TIMEOUTS, settlesWithin } from './shutdown.js';
 import { openStore, type Store } from './store/database.js';
 import { startRenewalWorker } from './accounts/renewal.js';
+import { startLinkExpiryWorker } from './flows/link-expiry.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
 
 export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
@@ -55,11 +58,15 @@ export function createServices(options: {
   shutdown?: AbortSignal;
   /** Accept notify_url on loopback and private addresses; off by default. */
   allowPrivateWebhooks?: boolean;
+  /** Default: the built-in limits. */
+  rateLimits?: LimitRules | 'off';
+  trustedProxies?: number;
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
+  const limits = new RateLimits(store, options.rateLimits ?? DEFAULT_LIMITS);
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
   const brandFor = async (tenantId: string) => (await brandOfTenant(store.db, tenantId))?.brand ?? DEFAULT_BRAND;
-  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, limits, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   return {
     store,
     sealer,
@@ -70,6 +77,8 @@ export function createServices(options: {
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
     widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR,
     shutdown: options.shutdown ?? new AbortController().signal,
+    limits,
+    clientAddress: clientAddressOf(options.trustedProxies ?? 0),
   };
 }
 
@@ -102,8 +111,9 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   const sealer = new Sealer(config.encryptionKey);
   const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
   const shutdown = new AbortController();
-  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks });
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
+  const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {
     ...(options.log ? { log: options.log } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
@@ -130,7 +140,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     const started = Date.now();
     shutdown.abort();
-    const workersStopped = Promise.all([worker.stop(), renewal.stop()]);
+    const workersStopped = Promise.all([worker.stop(), renewal.stop(), linkExpiry.stop()]);
     if (!(await http.drain(graceMs))) options.log?.('[keyway] grace period over: closing the connections still open');
     // Even with no grace, stop() gets a moment to release the leases of work in progress.
     const workersLeftMs = Math.max(0, Math.max(graceMs, WORKER_STOP_MIN_MS) - (Date.now() - started));

@@ -177,6 +177,7 @@ for (const dialect of dialects()) {
     });
 
     it('expires an open flow after its lifetime, then refuses its token after the read grace', async () => {
+      const reported = (await outboxEvents()).filter((e) => e['reason'] === 'link_expired').length;
       const { token, flow } = await openFlow(h, await createLink(h));
       h.clock.advance(31 * 60 * 1000);
       const stale = await submit(h, token, { kind: 'providers', stepId: flow.step.id, provider: 'DEMO' });
@@ -187,7 +188,7 @@ for (const dialect of dialects()) {
       assert.equal(expired.status, 'expired');
       assert.equal(expired.step.reason, 'link_expired');
       const failures = (await outboxEvents()).filter((e) => e['reason'] === 'link_expired');
-      assert.equal(failures.length, 1, 'one failure webhook, however often the flow is read');
+      assert.equal(failures.length - reported, 1, 'one failure webhook, however often the flow is read');
       h.clock.advance(2 * 60 * 60 * 1000);
       const late = await h.app.request('/api/v1/flows/current', { headers: { authorization: `Bearer ${token}` } });
       assert.equal(late.status, 401);

@@ -130,7 +130,7 @@ describe('OpenAPI document', () => {
       const document = (await response.json()) as { components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
       const link = document.components.schemas['LinkRequest'];
       assert.deepEqual(Object.keys(link?.properties ?? {}).sort(), [
-        'api_url', 'expiresOn', 'failure_redirect_url', 'locale', 'name', 'notify_url', 'origins', 'providers', 'reconnect_account', 'success_redirect_url', 'type',
+        'api_url', 'expiresOn', 'failure_redirect_url', 'locale', 'name', 'new_link_url', 'notify_on_expiry', 'notify_url', 'origins', 'providers', 'reconnect_account', 'success_redirect_url', 'type',
       ]);
       assert.deepEqual([...(link?.required ?? [])].sort(), ['api_url', 'expiresOn', 'providers', 'type']);
     } finally {

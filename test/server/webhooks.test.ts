@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Config } from '../../src/server/config.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
 import { startKeyway } from '../../src/server/server.js';
 import { tenantWebhookSecret } from '../../src/server/store/tenants.js';
 import { verifyWebhook } from '../../src/server/webhooks/signature.js';
@@ -121,15 +121,11 @@ describe('webhook outbox across a restart', () => {
     })();
     const notifyUrl = `http://127.0.0.1:${port}/hooks`;
     const config: Config = {
+      ...loadConfig({ KEYWAY_DATA_DIR: dataDir, KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, { demo: true }).config,
       port: 0,
       host: '127.0.0.1',
       publicUrl: 'http://127.0.0.1:0',
-      dataDir,
-      databaseUrl: join(dataDir, 'keyway.sqlite'),
-      demo: true,
-      encryptionKey: randomBytes(32),
       webhookPollMs: 50,
-      allowPrivateWebhooks: true,
       providersFile: undefined,
     };
     const quiet = { log: () => {}, webhooks: { backoffMs: () => 100 } };

@@ -19,7 +19,7 @@ function defaultOrigins(request: LinkRequest): string[] {
 
 export function linkRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('/hosted/*', apiKeyAuth({ store: services.store }));
+  app.use('/hosted/*', apiKeyAuth(services));
 
   app.post('/hosted/accounts/link', async (c) => {
     const request = await parseJsonBody(c, LinkRequest);
@@ -79,6 +79,9 @@ export function linkRoutes(services: Services): Hono<AppEnv> {
         expires_at: expiresAt,
         created_at: now,
         used_at: null,
+        notify_on_expiry: request.notify_on_expiry ? 1 : 0,
+        expiry_reported_at: null,
+        new_link_url: request.new_link_url ?? null,
       })
       .execute();
     // A tenant with its own domain gets links on it (same scheme as Keyway's public URL).

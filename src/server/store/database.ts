@@ -17,10 +17,14 @@ export interface Store {
   dialect: DialectName;
   /** Adds `FOR UPDATE SKIP LOCKED` where the dialect has it (SQLite has one writer, so it needs none). */
   skipLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** The driver's own handle, for libraries that speak to it directly (the rate limiter). */
+  native: NativeHandle;
   /** Resolves when the database answers `select 1` within `timeoutMs`; rejects otherwise (readiness checks). */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
+
+export type NativeHandle = { dialect: 'sqlite'; database: SQLite.Database } | { dialect: 'postgres'; pool: import('pg').Pool };
 
 export interface StoreOptions {
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
@@ -39,14 +43,37 @@ const STATEMENT_TIMEOUT_MS = 15_000;
 const KEEPALIVE_DELAY_MS = 10_000;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = /^postgres(ql)?:\/\//.test(options.url) ? await openPostgres(options) : openSqlite(options.url);
-  const { error, results } = await new Migrator({ db: store.db, provider: migrationProvider }).migrateToLatest();
+  const postgres = /^postgres(ql)?:\/\//.test(options.url);
+  // Only PostgreSQL comes from KEYWAY_DATABASE_URL alone; a SQLite path may also come from the data directory.
+  const setting = postgres ? `KEYWAY_DATABASE_URL=${redactDatabaseUrl(options.url)}` : `the SQLite file ${options.url} (KEYWAY_DATABASE_URL or KEYWAY_DATA_DIR)`;
+  let store: Store;
+  try {
+    store = postgres ? await openPostgres(options) : openSqlite(options.url);
+  } catch (error) {
+    throw new Error(`cannot open the database at ${setting}: ${describeDatabaseError(error)}`, { cause: error });
+  }
+  // In a schema of its own, the migrator's tables are looked up there, not in whichever schema has them first.
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(options.schema ? { migrationTableSchema: options.schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     await store.close();
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    // No migration ran at all: the database was never reached.
+    if (!failed) throw new Error(`cannot reach the database at ${setting}: ${describeDatabaseError(error)}`, { cause: error });
+    throw new Error(`database migration ${failed.migrationName} failed on ${setting}: ${describeDatabaseError(error)}`, { cause: error });
   }
   return store;
+}
+
+/** A connection string fit for a log line: the password replaced. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return 'postgres://…';
+  }
 }
 
 function openSqlite(file: string): Store {
@@ -59,7 +86,7 @@ function openSqlite(file: string): Store {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return withPing({ db, dialect: 'sqlite', skipLocked: (query) => query, close: () => db.destroy() });
+  return withPing({ db, dialect: 'sqlite', skipLocked: (query) => query, native: { dialect: 'sqlite', database: connection }, close: () => db.destroy() });
 }
 
 /** Adds `ping()`, and makes a closed store say so instead of failing with the driver's own error. */
@@ -119,6 +146,7 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     db,
     dialect: 'postgres',
     skipLocked: (query) => query.forUpdate().skipLocked(),
+    native: { dialect: 'postgres', pool },
     close: () => db.destroy(),
   });
 }

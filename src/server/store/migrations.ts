@@ -170,6 +170,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_outbox_destination').on('webhook_outbox').columns(['destination', 'next_attempt_at']).execute();
     },
   },
+  '0007_link_expiry': {
+    async up(db: Kysely<unknown>) {
+      // 1 when the host asked to hear of the link expiring unopened; when that (or an expired opening) was reported, once.
+      await db.schema.alterTable('links').addColumn('notify_on_expiry', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('links').addColumn('expiry_reported_at', 'bigint').execute();
+      await db.schema.alterTable('links').addColumn('new_link_url', 'text').execute();
+      await db.schema.createIndex('links_expiry_due').on('links').columns(['notify_on_expiry', 'expiry_reported_at', 'expires_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

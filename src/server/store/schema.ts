@@ -32,6 +32,12 @@ export interface LinkTable {
   expires_at: number;
   created_at: number;
   used_at: number | null;
+  /** 1: report the link expiring unopened. */
+  notify_on_expiry: number;
+  /** When its expiry was reported (opened expired, or by the expiry job); it is reported once. */
+  expiry_reported_at: number | null;
+  /** The host's "send me a new link" page. */
+  new_link_url: string | null;
 }
 
 export interface FlowTable {

@@ -11,7 +11,11 @@ export interface CreatedKey {
   webhookSecret?: string;
 }
 
-/** Finds the tenant by name or creates it with a fresh webhook signing secret. */
+/**
+ * Finds the tenant by name or creates it with a fresh webhook signing secret. Two instances may
+ * do this at once on a fresh database: the insert yields to the one that got there first, and
+ * both then read the same row.
+ */
 export async function ensureTenant(
   db: Kysely<Database>,
   sealer: Sealer,
@@ -21,9 +25,10 @@ export async function ensureTenant(
   const existing = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
   if (existing) return { tenant: existing };
   const webhookSecret = `whsec_${newToken()}`;
-  const tenant: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), created_at: now };
-  await db.insertInto('tenants').values(tenant).execute();
-  return { tenant, webhookSecret };
+  const candidate: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), created_at: now };
+  await db.insertInto('tenants').values(candidate).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const tenant = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+  return tenant.id === candidate.id ? { tenant, webhookSecret } : { tenant };
 }
 
 export async function tenantWebhookSecret(db: Kysely<Database>, sealer: Sealer, tenantId: string): Promise<string> {
@@ -47,14 +52,10 @@ export async function createApiKey(
   return { tenantId: tenant.id, apiKey, ...(webhookSecret ? { webhookSecret } : {}) };
 }
 
-export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, label: string, now: number): Promise<void> {
-  await db
-    .updateTable('api_keys')
-    .set({ revoked_at: now })
-    .where('tenant_id', '=', tenantId)
-    .where('label', '=', label)
-    .where('revoked_at', 'is', null)
-    .execute();
+export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, label: string, now: number, options: { createdBefore?: number } = {}): Promise<void> {
+  let query = db.updateTable('api_keys').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('label', '=', label).where('revoked_at', 'is', null);
+  if (options.createdBefore !== undefined) query = query.where('created_at', '<', options.createdBefore);
+  await query.execute();
 }
 
 const API_KEY_SHAPE = /^kw_([A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{43}$/;
