@@ -11,3 +11,5 @@ export * from './webhook.js';
 export * from './credentials.js';
 export * from './account.js';
 export * from './brand.js';
+export * from './user.js';
+export * from './oauth-client.js';

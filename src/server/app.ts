@@ -14,6 +14,8 @@ import { linkRoutes } from './routes/links.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pairingRoutes } from './routes/pairing.js';
+import { oauthClientRoutes } from './routes/oauth-clients.js';
+import { userRoutes } from './routes/users.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -36,6 +38,8 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/', healthRoutes(services));
   app.route('/api/v1', linkRoutes(services));
   app.route('/api/v1', accountRoutes(services));
+  app.route('/api/v1', userRoutes(services));
+  app.route('/api/v1', oauthClientRoutes(services));
   app.route('/api/v1', brandRoutes(services));
   app.route('/api/v1', openApiRoutes(services.publicUrl));
   app.route('/api/v1/flows', flowRoutes(services));

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
+import * as z from 'zod/mini';
+import { OAuthClientRequest } from '../protocol/index.js';
 import { demoRoutes } from '../../demo/server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
+import { createClient } from './identity/clients.js';
 import { Sealer } from './security/sealer.js';
 import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
@@ -10,6 +13,9 @@ const USAGE = `Usage:
   keyway start [--demo]                       start the server (--demo: demo provider and the demo app at /demo)
   keyway keys create [--tenant NAME] [--label LABEL]
                                               create an API key (the tenant is created if new)
+  keyway clients create --tenant NAME --redirect-uri URI [--redirect-uri URI…] [--name NAME] [--public]
+                        [--grant authorization_code|refresh_token|password …]
+                                              register an OAuth client (default grants: authorization_code, refresh_token)
 
 Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
 KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
@@ -108,6 +114,73 @@ async function createKey(args: string[]): Promise<void> {
   }
 }
 
+/** Arguments that cannot make a client: exit code 2, with the usage when their shape is wrong. */
+function clientArgsProblem(message: string, { usage = true } = {}): number {
+  console.error(`keyway clients create: ${message}${usage ? `\n\n${USAGE}` : ''}`);
+  return 2;
+}
+
+async function createOAuthClient(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        tenant: { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        name: { type: 'string' },
+        public: { type: 'boolean', default: false },
+        grant: { type: 'string', multiple: true },
+      },
+    }));
+  } catch (error) {
+    return clientArgsProblem(error instanceof Error ? error.message : String(error));
+  }
+  if (!values.tenant) return clientArgsProblem('--tenant is required');
+  const redirectUris = values['redirect-uri'] ?? [];
+  if (redirectUris.length === 0) return clientArgsProblem('at least one --redirect-uri is required');
+  // The same rules as the API: one schema decides.
+  const parsed = z.safeParse(OAuthClientRequest, {
+    name: values.name ?? hostOf(redirectUris[0] as string),
+    redirect_uris: redirectUris,
+    public: values.public,
+    ...(values.grant ? { grant_types: values.grant } : {}),
+  });
+  if (!parsed.success) {
+    const cliName: Record<string, string> = { redirect_uris: '--redirect-uri', grant_types: '--grant', name: '--name' };
+    return clientArgsProblem(parsed.error.issues.map((issue) => `${cliName[String(issue.path[0])] ?? String(issue.path[0] ?? '')} ${issue.message}`.trim()).join('; '));
+  }
+
+  const { config, warnings } = loadConfig(process.env);
+  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
+  const store = await openStore({ url: config.databaseUrl });
+  try {
+    const tenant = await store.db.selectFrom('tenants').select('id').where('name', '=', values.tenant).executeTakeFirst();
+    if (!tenant) return clientArgsProblem(`no tenant is named "${values.tenant}"; create it with: keyway keys create --tenant ${values.tenant}`, { usage: false });
+    const { row, clientSecret } = await createClient(store.db, tenant.id, parsed.data, Date.now());
+    console.log(`Tenant: ${values.tenant}`);
+    console.log(`Client ID: ${row.id}`);
+    if (clientSecret) {
+      console.log(`Client secret: ${clientSecret}`);
+      console.log('Keep the secret safe: it is shown once.');
+    } else {
+      console.log('Public client: no secret; it must use PKCE.');
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A default client name: the first redirect URI's host, or the text itself when it is no URL (the schema then refuses it). */
+function hostOf(uri: string): string {
+  try {
+    return new URL(uri).host || uri.slice(0, 100);
+  } catch {
+    return uri.slice(0, 100);
+  }
+}
+
 export async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   if (command === 'start') {
@@ -115,6 +188,7 @@ export async function main(argv: string[]): Promise<number | void> {
     return start(values.demo);
   }
   if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1));
+  if (command === 'clients' && rest[0] === 'create') return createOAuthClient(rest.slice(1));
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;

@@ -63,6 +63,16 @@ export async function createKeyWithCli(env: NodeJS.ProcessEnv, tenant: string): 
   return key;
 }
 
+/** Runs a `keyway` command from source to its end; a failing command resolves with its exit code rather than throwing. */
+export function runKeywayCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...ENTRY, ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Removes the data directory `keywayEnv` made. */
 export function removeDataDir(env: NodeJS.ProcessEnv): void {
   if (env['KEYWAY_DATA_DIR']) rmSync(env['KEYWAY_DATA_DIR'], { recursive: true, force: true });

@@ -1,6 +1,29 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { Account, AccountDeleted, AccountList, BrandSettings, ErrorBody, Flow, HostedAuthUrl, LinkRequest, OpenFlowRequest, OpenFlowResponse, StepInput, WebhookEvent } from '../../protocol/index.js';
+import {
+  Account,
+  AccountDeleted,
+  AccountList,
+  BrandSettings,
+  ErrorBody,
+  Flow,
+  HostedAuthUrl,
+  LinkRequest,
+  OAuthClient,
+  OAuthClientDeleted,
+  OAuthClientList,
+  OAuthClientRequest,
+  OpenFlowRequest,
+  OpenFlowResponse,
+  StepInput,
+  User,
+  UserCreateRequest,
+  UserDeleted,
+  UserList,
+  UserStatusRequest,
+  UserUpdateRequest,
+  WebhookEvent,
+} from '../../protocol/index.js';
 import type { AppEnv } from '../context.js';
 
 const schema = (value: z.ZodMiniType) => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
@@ -28,6 +51,16 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         AccountList: schema(AccountList),
         AccountDeleted: schema(AccountDeleted),
         BrandSettings: schema(BrandSettings),
+        User: schema(User),
+        UserList: schema(UserList),
+        UserDeleted: schema(UserDeleted),
+        UserCreateRequest: schema(UserCreateRequest),
+        UserUpdateRequest: schema(UserUpdateRequest),
+        UserStatusRequest: schema(UserStatusRequest),
+        OAuthClient: schema(OAuthClient),
+        OAuthClientList: schema(OAuthClientList),
+        OAuthClientDeleted: schema(OAuthClientDeleted),
+        OAuthClientRequest: schema(OAuthClientRequest),
       },
     },
     paths: {
@@ -54,6 +87,63 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         get: { summary: 'Read an account', security: [{ apiKey: [] }], responses: { 200: { description: 'The account', ...json('Account') }, ...errors(401, 404) } },
         delete: { summary: 'Delete an account', security: [{ apiKey: [] }], responses: { 200: { description: 'Deleted', ...json('AccountDeleted') }, ...errors(401, 404) } },
+      },
+      '/api/v1/users': {
+        get: {
+          summary: 'List users, newest first; filter by email (exact, ignoring case) and type',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'email', in: 'query', schema: { type: 'string', format: 'email' } },
+            { name: 'type', in: 'query', schema: { type: 'string', enum: ['PERSONAL', 'BUSINESS'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'A page of users', ...json('UserList') }, ...errors(401, 422) },
+        },
+        post: {
+          summary: 'Create a user',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('UserCreateRequest') },
+          responses: { 201: { description: 'The user', ...json('User') }, ...errors(400, 401, 409, 415, 422) },
+        },
+      },
+      '/api/v1/users/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'Read a user', security: [{ apiKey: [] }], responses: { 200: { description: 'The user', ...json('User') }, ...errors(401, 404) } },
+        put: {
+          summary: "Change a user's details (fields not sent stay)",
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('UserUpdateRequest') },
+          responses: { 200: { description: 'The user', ...json('User') }, ...errors(400, 401, 404, 409, 415, 422) },
+        },
+        delete: { summary: 'Delete a user and end its sessions', security: [{ apiKey: [] }], responses: { 200: { description: 'Deleted', ...json('UserDeleted') }, ...errors(401, 404) } },
+      },
+      '/api/v1/users/{id}/status': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        put: {
+          summary: 'Activate or deactivate a user (deactivating ends its sessions)',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('UserStatusRequest') },
+          responses: { 200: { description: 'The user', ...json('User') }, ...errors(400, 401, 404, 415, 422) },
+        },
+      },
+      '/api/v1/oauth/clients': {
+        get: { summary: 'List your OAuth clients (never their secrets)', security: [{ apiKey: [] }], responses: { 200: { description: 'The clients', ...json('OAuthClientList') }, ...errors(401) } },
+        post: {
+          summary: 'Register an OAuth client; the secret is in this answer only',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('OAuthClientRequest') },
+          responses: { 201: { description: 'The client', ...json('OAuthClient') }, ...errors(400, 401, 415, 422) },
+        },
+      },
+      '/api/v1/oauth/clients/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'Read an OAuth client', security: [{ apiKey: [] }], responses: { 200: { description: 'The client', ...json('OAuthClient') }, ...errors(401, 404) } },
+        delete: {
+          summary: 'Revoke an OAuth client and the sessions issued to it',
+          security: [{ apiKey: [] }],
+          responses: { 200: { description: 'Revoked', ...json('OAuthClientDeleted') }, ...errors(401, 404) },
+        },
       },
       '/api/v1/brand': {
         get: { summary: 'Read your white-label brand', security: [{ apiKey: [] }], responses: { 200: { description: 'The brand', ...json('BrandSettings') }, ...errors(401, 404) } },
