@@ -104,6 +104,13 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
 
   app.get('/demo/api/webhooks', (c) => c.json(received));
 
+  /** What Keyway mailed when no SMTP server is configured: sign-in codes and links land here instead of a mailbox. */
+  app.get('/demo/api/inbox', (c) => {
+    const mails = (services.demoInbox?.entries ?? []).map(({ id, from, to, subject, text, sentAt }) => ({ id, from, to, subject, text, sentAt }));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ enabled: services.demoInbox !== undefined, mails });
+  });
+
   app.get('/demo/api/totp', (c) => {
     const now = services.clock();
     return c.json({ code: demoTotp().generate({ timestamp: now }), secondsLeft: 30 - (Math.floor(now / 1000) % 30) });

@@ -16,7 +16,8 @@ export type FlowStatus = z.infer<typeof FlowStatus>;
 
 export const Flow = z.object({
   id: z.string(),
-  type: z.enum(['create', 'reconnect']),
+  /** `signin`: the host app's own user signing in (the flow ends with a session, not an account). */
+  type: z.enum(['create', 'reconnect', 'signin']),
   status: FlowStatus,
   expiresAt: IsoDateTime,
   brand: Brand,

@@ -13,3 +13,4 @@ export * from './account.js';
 export * from './brand.js';
 export * from './user.js';
 export * from './oauth-client.js';
+export * from './login-url.js';

@@ -16,6 +16,7 @@ export const StepInput = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('mfa'), stepId, code: z.string().check(z.regex(/^[0-9]{4,10}$/, 'must be 4 to 10 digits')) }),
   z.strictObject({ kind: z.literal('resend'), stepId }),
+  z.strictObject({ kind: z.literal('confirm'), stepId }),
   z.strictObject({ kind: z.literal('back'), stepId }),
   z.strictObject({ kind: z.literal('cancel'), stepId }),
 ]);

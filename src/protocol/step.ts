@@ -34,7 +34,7 @@ export const Field = z.object({
 });
 export type Field = z.infer<typeof Field>;
 
-export const FailureCode = z.enum(['link_expired', 'user_cancelled', 'mfa_locked', 'access_denied', 'provider_error']);
+export const FailureCode = z.enum(['link_expired', 'user_cancelled', 'mfa_locked', 'access_denied', 'provider_error', 'link_used', 'user_inactive']);
 export type FailureCode = z.infer<typeof FailureCode>;
 
 const stepId = z.string().check(z.minLength(1), z.maxLength(64));
@@ -48,8 +48,11 @@ export const ProvidersStep = z.object({ kind: z.literal('providers'), id: stepId
 export const CredentialsStep = z.object({
   kind: z.literal('credentials'),
   id: stepId,
-  provider: ProviderId,
+  /** The provider the details are for; absent when the user signs in to the host app itself. */
+  provider: z.optional(ProviderId),
   providerName,
+  /** Set when the user signs in to the host app itself (sign-in flows): its name. */
+  appName: z.optional(z.string()),
   help,
   fields: z.array(Field),
   /** Server-side errors by field name; `_form` for errors that belong to no single field. */
@@ -72,7 +75,8 @@ export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provid
 export const MfaStep = z.object({
   kind: z.literal('mfa'),
   id: stepId,
-  provider: ProviderId,
+  /** Absent when the code signs the user in to the host app itself (an email code). */
+  provider: z.optional(ProviderId),
   providerName,
   help,
   method: z.enum(['totp', 'sms', 'email', 'app']),
@@ -94,6 +98,23 @@ export const SuccessStep = z.object({
   redirectUrl: z.optional(HttpUrl),
 });
 
+/** Sign-in: one button that says who is signing in to what; opening the link did nothing, this click does. */
+export const ConfirmStep = z.object({
+  kind: z.literal('confirm'),
+  id: stepId,
+  /** The user's email, masked (j•••@example.com): enough to recognise, not to harvest. */
+  email: z.string(),
+  /** The host app's name (its OAuth client's name). */
+  appName: z.string(),
+  help,
+});
+
+/**
+ * Sign-in done: the browser goes to the app's redirect URI with a one-time code. The code is never
+ * posted to a page; it travels only in this redirect.
+ */
+export const SignedInStep = z.object({ kind: z.literal('signed-in'), id: stepId, appName: z.string(), redirectUrl: HttpUrl });
+
 export const FailureStep = z.object({
   kind: z.literal('failure'),
   id: stepId,
@@ -114,6 +135,8 @@ export const Step = z.discriminatedUnion('kind', [
   OAuthStep,
   MfaStep,
   SuccessStep,
+  ConfirmStep,
+  SignedInStep,
   FailureStep,
 ]);
 export type Step = z.infer<typeof Step>;

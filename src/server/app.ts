@@ -11,9 +11,13 @@ import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { hostedRoutes } from './routes/hosted.js';
 import { linkRoutes } from './routes/links.js';
+import { loginUrlRoutes } from './routes/login-url.js';
+import { authorizeRoutes } from './routes/authorize.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { oauth2Routes } from './routes/oauth2.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pairingRoutes } from './routes/pairing.js';
+import { usersSelfRoutes } from './routes/users-self.js';
 import { oauthClientRoutes } from './routes/oauth-clients.js';
 import { userRoutes } from './routes/users.js';
 
@@ -38,14 +42,18 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/', healthRoutes(services));
   app.route('/api/v1', linkRoutes(services));
   app.route('/api/v1', accountRoutes(services));
+  app.route('/api/v1', loginUrlRoutes(services));
   app.route('/api/v1', userRoutes(services));
   app.route('/api/v1', oauthClientRoutes(services));
   app.route('/api/v1', brandRoutes(services));
   app.route('/api/v1', openApiRoutes(services.publicUrl));
   app.route('/api/v1/flows', flowRoutes(services));
+  app.route('/', authorizeRoutes(services));
   app.route('/', hostedRoutes(services));
   app.route('/', pairingRoutes(services));
   app.route('/', oauthRoutes(services));
+  app.route('/', oauth2Routes(services));
+  app.route('/', usersSelfRoutes(services));
   for (const routes of options.extraRoutes ?? []) app.route('/', routes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));

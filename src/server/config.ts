@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { parseTokenLifetimes, type TokenLifetimes } from './oauth2/lifetimes.js';
+import { readMailSettings, type MailAddress } from './messages/mail-settings.js';
 import { parseLimitRules, type LimitRules } from './security/rate-limits.js';
 
 export interface Config {
@@ -24,6 +26,12 @@ export interface Config {
   rateLimits: LimitRules | 'off';
   /** How many reverse proxies in front of Keyway append to X-Forwarded-For (`KEYWAY_TRUST_PROXY`). */
   trustedProxies: number;
+  /** Lifetimes of sign-in tokens, in seconds (`KEYWAY_TOKEN_LIFETIMES`). */
+  tokenLifetimes: TokenLifetimes;
+  /** The SMTP server mail goes through (`KEYWAY_SMTP_URL`); unset: the demo inbox in demo mode, else mail waits queued. */
+  smtpUrl: string | undefined;
+  /** The sender (`KEYWAY_MAIL_FROM`); a tenant's brand name replaces its display name. */
+  mailFrom: MailAddress;
 }
 
 export interface ConfigWarning {
@@ -102,6 +110,8 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     allowPrivateWebhooks: env['KEYWAY_ALLOW_PRIVATE_WEBHOOKS'] === '1' || (options.demo ?? env['KEYWAY_DEMO'] === '1'),
     rateLimits: parseLimitRules(env['KEYWAY_RATE_LIMITS']),
     trustedProxies: readTrustedProxies(env),
+    tokenLifetimes: parseTokenLifetimes(env['KEYWAY_TOKEN_LIFETIMES']),
+    ...readMailSettings(env, publicUrl),
     shutdownGraceMs: readShutdownGrace(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };

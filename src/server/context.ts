@@ -1,4 +1,6 @@
 import type { FlowEngine } from './flows/engine.js';
+import type { DemoInbox } from './messages/mail-transport.js';
+import type { SignedIn, TokenService } from './oauth2/tokens.js';
 import type { ProviderCatalogue } from './providers/catalogue.js';
 import type { ClientAddressOf } from './security/client-address.js';
 import type { RateLimits } from './security/rate-limits.js';
@@ -22,11 +24,19 @@ export interface Services {
   limits: RateLimits;
   /** The client address limits are keyed by (the socket's peer, or what trusted proxies say). */
   clientAddress: ClientAddressOf;
+  /** Signs, checks and rotates the tokens of sign-in sessions (OAuth 2.0 / OpenID Connect). */
+  tokens: TokenService;
+  /** Call after committing a queued mail (enqueueMail) to send it now rather than at the next poll; unset where no mail worker runs. */
+  onMailQueued?: () => void;
+  /** Demo mode without SMTP: the mail Keyway sent, for the demo page. */
+  demoInbox?: DemoInbox;
 }
 
 export type AppEnv = {
   Variables: {
     tenantId: string;
     flowToken: string;
+    /** Set by the access-token middleware: the token's claims, its session and its (active) user. */
+    accessToken: SignedIn;
   };
 };

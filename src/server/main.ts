@@ -4,6 +4,7 @@ import { OAuthClientRequest } from '../protocol/index.js';
 import { demoRoutes } from '../../demo/server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
 import { createClient } from './identity/clients.js';
+import { rotateSigningKey } from './oauth2/signing-keys.js';
 import { Sealer } from './security/sealer.js';
 import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
@@ -13,6 +14,7 @@ const USAGE = `Usage:
   keyway start [--demo]                       start the server (--demo: demo provider and the demo app at /demo)
   keyway keys create [--tenant NAME] [--label LABEL]
                                               create an API key (the tenant is created if new)
+  keyway keys rotate-signing                  new key for access and ID tokens; the old one stays published until its tokens expire
   keyway clients create --tenant NAME --redirect-uri URI [--redirect-uri URI…] [--name NAME] [--public]
                         [--grant authorization_code|refresh_token|password …]
                                               register an OAuth client (default grants: authorization_code, refresh_token)
@@ -20,7 +22,8 @@ const USAGE = `Usage:
 Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
 KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
 KEYWAY_SHUTDOWN_GRACE_MS (how long SIGTERM lets requests finish; default 10000),
-KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 (webhooks may reach loopback and private addresses; on in demo mode)`;
+KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 (webhooks may reach loopback and private addresses; on in demo mode),
+KEYWAY_TOKEN_LIFETIMES (seconds, e.g. access_token=600,refresh_idle=1209600)`;
 
 const DEMO_TENANT = 'demo';
 
@@ -114,6 +117,20 @@ async function createKey(args: string[]): Promise<void> {
   }
 }
 
+/** Other running instances pick the new key up within their key cache time (30 s); until then they sign with the old one. */
+async function rotateSigning(): Promise<void> {
+  const { config, warnings } = loadConfig(process.env);
+  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
+  const store = await openStore({ url: config.databaseUrl });
+  try {
+    const rotation = await rotateSigningKey(store.db, new Sealer(config.encryptionKey), Date.now(), config.tokenLifetimes);
+    console.log(`New signing key: ${rotation.kid}`);
+    for (const old of rotation.retired) console.log(`Retired key ${old.kid} stays in the JWKS until ${new Date(old.unpublishAt).toISOString()}`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Arguments that cannot make a client: exit code 2, with the usage when their shape is wrong. */
 function clientArgsProblem(message: string, { usage = true } = {}): number {
   console.error(`keyway clients create: ${message}${usage ? `\n\n${USAGE}` : ''}`);
@@ -188,6 +205,7 @@ export async function main(argv: string[]): Promise<number | void> {
     return start(values.demo);
   }
   if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1));
+  if (command === 'keys' && rest[0] === 'rotate-signing' && rest.length === 1) return rotateSigning();
   if (command === 'clients' && rest[0] === 'create') return createOAuthClient(rest.slice(1));
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);

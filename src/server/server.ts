@@ -13,6 +13,8 @@ import { FlowEngine } from './flows/engine.js';
 import type { ProviderEntry } from './providers/adapter.js';
 import { buildCatalogue } from './providers/catalogue.js';
 import { loadProviderFile } from './providers/provider-file.js';
+import { DEFAULT_TOKEN_LIFETIMES, type TokenLifetimes } from './oauth2/lifetimes.js';
+import { TokenService } from './oauth2/tokens.js';
 import { clientAddressOf } from './security/client-address.js';
 import { DEFAULT_LIMITS, RateLimits, type LimitRules } from './security/rate-limits.js';
 import { Sealer } from './security/sealer.js';
@@ -20,7 +22,12 @@ import { httpDrainer, HTTP_TIMEOUTS, settlesWithin } from './shutdown.js';
 import { openStore, type Store } from './store/database.js';
 import { startRenewalWorker } from './accounts/renewal.js';
 import { startLinkExpiryWorker } from './flows/link-expiry.js';
+import { SignInFlow } from './identity/signin-flow.js';
+import { signInMail } from './identity/signin-mail.js';
+import { newMagicLink } from './identity/signin-links.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
+import { DemoInbox, smtpTransport } from './messages/mail-transport.js';
+import { startMailWorker, type MailWorker, type MailWorkerOptions } from './messages/mailer.js';
 
 export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
 /** The built wizard: `dist/widget` beside `dist/src/server`, or under the package root when run from source. */
@@ -33,6 +40,7 @@ export interface RunningKeyway {
   port: number;
   services: Services;
   worker: WebhookWorker;
+  mail: MailWorker;
   close(): Promise<void>;
 }
 
@@ -41,6 +49,7 @@ export interface StartOptions {
   clock?: () => number;
   widgetDir?: string;
   webhooks?: Partial<Pick<WebhookWorkerOptions, 'backoffMs' | 'maxAttempts' | 'timeoutMs' | 'connectTimeoutMs' | 'pollMs' | 'lookup'>>;
+  mail?: Partial<Pick<MailWorkerOptions, 'backoffMs' | 'maxAttempts' | 'sendTimeoutMs' | 'pollMs'>>;
   /** Routes that need the running services (the demo). */
   extraRoutes?: (services: Services, internalUrl: string) => Hono<AppEnv>[];
 }
@@ -61,12 +70,28 @@ export function createServices(options: {
   /** Default: the built-in limits. */
   rateLimits?: LimitRules | 'off';
   trustedProxies?: number;
+  /** Default: the built-in token lifetimes. */
+  tokenLifetimes?: TokenLifetimes;
+  /** Called after a commit that queued a mail (the mail worker's kick). */
+  onMailQueued?: () => void;
+  /** Demo mode without SMTP: where the mail worker puts mail, for the demo page. */
+  demoInbox?: DemoInbox;
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
   const limits = new RateLimits(store, options.rateLimits ?? DEFAULT_LIMITS);
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
   const brandFor = async (tenantId: string) => (await brandOfTenant(store.db, tenantId))?.brand ?? DEFAULT_BRAND;
-  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, limits, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const signIn = new SignInFlow({
+    db: store.db,
+    clock,
+    issuer: publicUrl,
+    limits,
+    mail: signInMail({ sealer }),
+    brandFor,
+    newLink: newMagicLink(publicUrl),
+    ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
+  });
+  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, limits, signIn, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   return {
     store,
     sealer,
@@ -79,10 +104,13 @@ export function createServices(options: {
     shutdown: options.shutdown ?? new AbortController().signal,
     limits,
     clientAddress: clientAddressOf(options.trustedProxies ?? 0),
+    tokens: new TokenService({ db: store.db, sealer, issuer: publicUrl, clock, lifetimes: options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES }),
+    ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
+    ...(options.demoInbox ? { demoInbox: options.demoInbox } : {}),
   };
 }
 
-/** Opens the store, starts the webhook worker and the HTTP server. */
+/** Opens the store, starts the webhook and mail workers and the HTTP server. */
 export async function startKeyway(config: Config, options: StartOptions = {}): Promise<RunningKeyway> {
   const clock = options.clock ?? Date.now;
   // A bad provider file stops the start with its problems listed, before anything listens.
@@ -110,8 +138,11 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   }
   const sealer = new Sealer(config.encryptionKey);
   const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
+  // Demo mode with no SMTP server: mail goes to the demo page's inbox instead.
+  const demoInbox = config.demo && !config.smtpUrl ? new DemoInbox(clock) : undefined;
+  const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, ...(options.log ? { log: options.log } : {}), ...options.mail });
   const shutdown = new AbortController();
-  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies });
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {
@@ -125,6 +156,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     port,
     services,
     worker,
+    mail,
     close() {
       closing ??= stop();
       return closing;
@@ -140,7 +172,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     const started = Date.now();
     shutdown.abort();
-    const workersStopped = Promise.all([worker.stop(), renewal.stop(), linkExpiry.stop()]);
+    const workersStopped = Promise.all([worker.stop(), mail.stop(), renewal.stop(), linkExpiry.stop()]);
     if (!(await http.drain(graceMs))) options.log?.('[keyway] grace period over: closing the connections still open');
     // Even with no grace, stop() gets a moment to release the leases of work in progress.
     const workersLeftMs = Math.max(0, Math.max(graceMs, WORKER_STOP_MIN_MS) - (Date.now() - started));

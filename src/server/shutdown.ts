@@ -1,4 +1,4 @@
-import type { Server, ServerOptions } from 'node:http';
+import type { Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -30,6 +30,13 @@ export function httpDrainer(server: Server): HttpDrainer {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  // Answers still being worked on when the drain starts must end their connection too, or a keep-alive
+  // client sends its next request on a socket the drain is about to close.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
   const closeIdle = () => {
     server.closeIdleConnections();
     for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
@@ -39,6 +46,7 @@ export function httpDrainer(server: Server): HttpDrainer {
     async drain(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.prependListener('request', (_request, response) => response.setHeader('Connection', 'close'));
+      for (const response of inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
       closeIdle();
       const sweep = setInterval(closeIdle, IDLE_SWEEP_MS);
       try {

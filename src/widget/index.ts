@@ -15,6 +15,9 @@ export type { KeywayQr } from './qr/qr.js';
 export type { KeywayOAuth } from './oauth/oauth.js';
 export { loadQrElement } from './qr/lazy.js';
 export { loadOAuthElement } from './oauth/lazy.js';
+/** `<keyway-confirm>`, the sign-in flow's first step, is loaded on demand too. */
+export type { KeywayConfirm } from './confirm/confirm.js';
+export { loadConfirmElement } from './confirm/lazy.js';
 export { KeywayHelp } from './help/help.js';
 export { KeywayProgress } from './progress/progress.js';
 export * from './events/events.js';

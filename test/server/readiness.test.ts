@@ -30,6 +30,7 @@ describe('errors that mean the database is unavailable', () => {
     const unavailable = [
       driverError('terminating connection due to administrator command', '57P01'),
       driverError('the database system is starting up', '57P03'),
+      driverError('database "keyway" is not currently accepting connections', '55000'),
       driverError('connection failure', '08006'),
       driverError('canceling statement due to statement timeout', '57014'),
       driverError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
@@ -45,6 +46,7 @@ describe('errors that mean the database is unavailable', () => {
     for (const error of unavailable) assert.ok(isDatabaseUnavailable(error), error.message);
     const others = [
       driverError('duplicate key value violates unique constraint', '23505'),
+      driverError('cannot refresh materialized view concurrently', '55000'),
       driverError('password authentication failed for user "keyway"', '28P01'),
       driverError('UNIQUE constraint failed: links.id', 'SQLITE_CONSTRAINT_UNIQUE'),
       new TypeError("Cannot read properties of undefined (reading 'id')"),

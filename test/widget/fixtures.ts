@@ -93,3 +93,12 @@ export const oauthStep: StepOf<'oauth'> = {
   providerName: 'Google',
   authorizeUrl: 'https://accounts.example.com/authorize?client_id=keyway&state=s1',
 };
+
+export const confirmStep: StepOf<'confirm'> = { kind: 'confirm', id: 'step-confirm', email: 'j•••@example.com', appName: 'Acme CRM' };
+
+export const signedInStep: StepOf<'signed-in'> = {
+  kind: 'signed-in',
+  id: 'step-signed-in',
+  appName: 'Acme CRM',
+  redirectUrl: 'https://app.example.com/auth/callback?code=one-time-code&state=s1&iss=http%3A%2F%2Fkeyway.test',
+};

@@ -2,7 +2,7 @@ import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Flow } from '../../src/protocol/index.js';
 import type { KeywayFailure, KeywaySuccessEvent, KeywayWizard } from '../../src/widget/index.js';
 import { apiError, fakeFlowApi, json, RecordingWizard, type RecordedRequest } from './fake-server.js';
-import { credentialsStep, failureStep, flowWith, mfaStep, providersStep, successStep } from './fixtures.js';
+import { confirmStep, credentialsStep, failureStep, flowWith, mfaStep, providersStep, signedInStep, successStep } from './fixtures.js';
 
 const LINK = 'link_0123456789abcdef';
 const TOKEN = 'flow-token-1';
@@ -296,6 +296,20 @@ describe('<keyway-wizard>', () => {
     ]);
     await waitUntil(() => el.redirects.length > 0, 'no redirect');
     expect(el.redirects).to.deep.equal(['https://app.example.com/failed']);
+  });
+
+  it('signs in from the confirm step and goes to the app’s redirect URI without posting the code to any page', async () => {
+    serve(flowWith(confirmStep, { type: 'signin', hostOrigins: [HOST] }), flowWith(signedInStep, { type: 'signin', status: 'succeeded', hostOrigins: [HOST] }));
+    const el = await openWizard(30);
+    const confirm = await shows(el, 'keyway-confirm');
+    expect(el.shadowRoot!.querySelector('[part="progress"]'), 'no progress bar for one step').to.equal(null);
+    confirm.shadowRoot!.querySelector<HTMLButtonElement>('[part="submit-button"]')!.click();
+    await shows(el, 'keyway-success');
+    expect(api!.requests[1]!.body).to.deep.equal({ kind: 'confirm', stepId: 'step-confirm' });
+    await waitUntil(() => el.redirects.length > 0, 'no redirect');
+    expect(el.redirects).to.deep.equal([signedInStep.redirectUrl]);
+    expect(JSON.stringify(el.posted)).not.to.contain('one-time-code');
+    expect(el.posted.map((post) => post.message.type)).not.to.include('success');
   });
 
   it('offers the host’s own “send me a new link” page on an expired link that names one, and only an http(s) one', async () => {

@@ -9,12 +9,15 @@ import type { RateLimits } from '../security/rate-limits.js';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
-import type { Database, FlowTable } from '../store/schema.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
+import type { Database, FlowTable, LinkTable } from '../store/schema.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
-import { decodeFlow, flowView, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
+import { decodeFlow, failureStep, flowView, newFlowRecord, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
+import { ACCEPTED_INPUTS, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { refuseExpiredLink } from './link-expiry.js';
+import type { SignInFlow } from '../identity/signin-flow.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
 import { saveConnectedAccount } from '../accounts/save-account.js';
 
@@ -27,6 +30,8 @@ export interface FlowEngineOptions {
   publicUrl: string;
   /** Wrong MFA codes are limited per client address and per account, besides each flow's own budget. */
   limits: RateLimits;
+  /** The sign-in half's steps (confirm, email code), for links of type `signin`. */
+  signIn: SignInFlow;
   clock?: () => number;
   /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
   onWebhookQueued?: () => void;
@@ -36,36 +41,6 @@ export interface FlowEngineOptions {
   readGraceMs?: number;
   log?: (line: string) => void;
 }
-
-/** Which inputs answer which step; anything else is refused. */
-const ACCEPTED_INPUTS: Record<StepKind, readonly StepInputKind[]> = {
-  providers: ['providers', 'cancel'],
-  credentials: ['credentials', 'back', 'cancel'],
-  mfa: ['mfa', 'resend', 'back', 'cancel'],
-  qr: ['back', 'cancel'],
-  oauth: ['back', 'cancel'],
-  success: [],
-  /** Only a retryable failure is still active: the user may try again (back) or give up (cancel). */
-  failure: ['back', 'cancel'],
-};
-
-interface Change {
-  step: Step;
-  state: FlowState;
-  status?: FlowTable['status'];
-  provider?: string | null;
-  accountId?: string;
-}
-
-type Extra = (trx: Transaction<Database>) => Promise<void>;
-
-const newStepId = () => newToken(9);
-
-/** Failures worth another try: the provider had a problem, or the user declined and may change their mind. */
-const RETRYABLE: ReadonlySet<FailureCode> = new Set(['provider_error', 'access_denied']);
-
-/** A QR code is replaced this long before it expires, so a phone never scans a dead one. */
-export const QR_RENEW_BEFORE_MS = 5000;
 
 /** Drives flows: persists each step, asks adapters what comes next, and records outcomes with their webhooks. */
 export class FlowEngine {
@@ -77,6 +52,10 @@ export class FlowEngine {
     this.#clock = options.clock ?? Date.now;
   }
 
+  get #flowTtlMs(): number {
+    return this.#options.flowTtlMs ?? 30 * 60 * 1000;
+  }
+
   /** Exchanges a single-use link token for a flow token and the first step. */
   /** `host` is the request's Host header: a link opens on Keyway's domain or its own tenant's, not another tenant's. */
   async open(linkToken: string, host: string | undefined): Promise<OpenFlowResponse> {
@@ -86,30 +65,36 @@ export class FlowEngine {
     if (!link || !(await linkServedHere(db, host, this.#options.publicUrl, link.tenant_id))) throw new ApiError(404, 'link_not_found', 'This link is not valid.');
     if (link.used_at !== null) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
     if (now >= link.expires_at) return refuseExpiredLink(db, link, now, this.#options.onWebhookQueued);
+    if (link.type === 'signin') return this.#openSignIn(link, now);
     const token = newToken();
-    const row: FlowTable = {
-      id: newId(),
-      tenant_id: link.tenant_id,
-      link_id: link.id,
-      token_hash: sha256(token),
-      status: 'active',
-      sealed_step: '',
-      sealed_state: this.#options.sealer.sealJson({ adapter: {} } satisfies FlowState),
-      provider: null,
-      account_id: null,
-      version: 1,
-      mfa_attempts: 0,
-      expires_at: now + (this.#options.flowTtlMs ?? 30 * 60 * 1000),
-      created_at: now,
-      updated_at: now,
-    };
-    const record: FlowRecord = { row, link, step: this.#providersStep(JSON.parse(link.providers_json) as '*' | string[]), state: { adapter: {} } };
-    row.sealed_step = this.#options.sealer.sealJson(record.step);
+    const record = newFlowRecord(this.#options.sealer, link, token, this.#providersStep(JSON.parse(link.providers_json) as '*' | string[]), 'active', now, this.#flowTtlMs);
     await db.transaction().execute(async (trx) => {
       const claimed = await trx.updateTable('links').set({ used_at: now }).where('id', '=', link.id).where('used_at', 'is', null).executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
-      await trx.insertInto('flows').values(row).execute();
+      await trx.insertInto('flows').values(record.row).execute();
     });
+    return { token, flow: await this.#view(record) };
+  }
+
+  /**
+   * A sign-in link is used up by the user's confirmation, not by opening it: a link preview that
+   * runs the page opens the flow, and the next opening takes the flow over under a new token.
+   */
+  async #openSignIn(link: LinkTable, now: number): Promise<OpenFlowResponse> {
+    const { db } = this.#options.store;
+    const token = newToken();
+    const taken = await db.updateTable('flows').set({ token_hash: sha256(token), updated_at: now }).where('link_id', '=', link.id).returningAll().executeTakeFirst();
+    if (taken) return { token, flow: await this.#view(decodeFlow(taken, link, this.#options.sealer)) };
+    const first = await this.#options.signIn.firstStep(link);
+    const step: Step = typeof first === 'string' ? failureStep(link, null, first, newStepId()) : first;
+    const record = newFlowRecord(this.#options.sealer, link, token, step, typeof first === 'string' ? 'failed' : 'active', now, this.#flowTtlMs);
+    try {
+      await db.insertInto('flows').values(record.row).execute();
+    } catch (error) {
+      // Opened twice at once: the other opening created the flow; take it over.
+      if (await db.selectFrom('flows').select('id').where('link_id', '=', link.id).executeTakeFirst()) return this.#openSignIn(link, now);
+      throw error;
+    }
     return { token, flow: await this.#view(record) };
   }
 
@@ -136,6 +121,10 @@ export class FlowEngine {
   }
 
   async #apply(record: FlowRecord, input: StepInput, address: string): Promise<FlowRecord> {
+    if (record.link.type === 'signin' && input.kind !== 'cancel' && input.kind !== 'providers') {
+      const port = { record, commit: (change: Change, extra?: Extra) => this.#commit(record, change, extra), fail: (reason: FailureCode) => this.#fail(record, reason) };
+      return this.#options.signIn.apply(port, input, address);
+    }
     switch (input.kind) {
       case 'cancel':
         // Giving up after a retryable failure ends the flow for that failure's reason.
@@ -159,6 +148,8 @@ export class FlowEngine {
       }
       case 'mfa':
         return this.#answerChallenge(record, input, address);
+      case 'confirm':
+        throw new ApiError(422, 'input_mismatch', 'Only a sign-in flow has a confirm step.');
       case 'resend': {
         if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');
         const entry = this.#entry(record);
@@ -249,17 +240,7 @@ export class FlowEngine {
 
   #fail(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {
     const { link, row } = record;
-    const redirectUrl = redirectTarget(link.failure_redirect_url, { reason });
-    const step: Step = {
-      kind: 'failure',
-      id: newStepId(),
-      reason,
-      message: FAILURE_MESSAGES[reason],
-      retryable: false,
-      ...(row.provider ? { provider: row.provider } : {}),
-      ...(redirectUrl ? { redirectUrl } : {}),
-      ...(reason === 'link_expired' && link.new_link_url ? { newLinkUrl: link.new_link_url } : {}),
-    };
+    const step = failureStep(link, row.provider, reason, newStepId());
     const status = reason === 'link_expired' ? 'expired' : 'failed';
     const notify: Extra = (trx) => this.#notify(trx, record, { status: link.type === 'reconnect' ? 'RECONNECT_FAILED' : 'CREATION_FAILED', reason });
     return this.#commit(record, { step, state: { adapter: {} }, status }, notify);
@@ -274,9 +255,10 @@ export class FlowEngine {
   /** Optimistic concurrency: the update applies only to the version that was read. */
   async #commit(record: FlowRecord, change: Change, extra?: Extra): Promise<FlowRecord> {
     const now = this.#clock();
+    let step = typeof change.step === 'function' ? undefined : change.step;
     const row: FlowTable = {
       ...record.row,
-      sealed_step: this.#options.sealer.sealJson(change.step),
+      sealed_step: '',
       sealed_state: this.#options.sealer.sealJson(change.state),
       status: change.status ?? record.row.status,
       provider: change.provider === undefined ? record.row.provider : change.provider,
@@ -286,6 +268,8 @@ export class FlowEngine {
     };
     let queued = false;
     await this.#options.store.db.transaction().execute(async (trx) => {
+      step = typeof change.step === 'function' ? await change.step(trx) : change.step;
+      row.sealed_step = this.#options.sealer.sealJson(step);
       const result = await trx
         .updateTable('flows')
         .set({ sealed_step: row.sealed_step, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now })
@@ -297,7 +281,7 @@ export class FlowEngine {
       queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
     });
     if (queued) this.#options.onWebhookQueued?.();
-    return { ...record, row, step: change.step, state: change.state };
+    return { ...record, row, step: step as Step, state: change.state };
   }
 
   async #load(flowToken: string): Promise<FlowRecord> {
@@ -361,6 +345,8 @@ export class FlowEngine {
     try {
       return await action();
     } catch (error) {
+      // The outage is Keyway's, not the provider's: a 503 the wizard retries, not a failure step.
+      if (isDatabaseUnavailable(error)) throw error;
       (this.#options.log ?? console.error)(`[keyway] provider ${entry.summary.id} failed: ${error instanceof Error ? error.message : String(error)}`);
       return { type: 'failed', reason: 'provider_error', message: FAILURE_MESSAGES.provider_error };
     }

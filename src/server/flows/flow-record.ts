@@ -1,6 +1,7 @@
 import type { Brand, FailureCode, Flow, Step, WebhookEvent } from '../../protocol/index.js';
+import { FAILURE_MESSAGES } from './messages.js';
 import type { ProviderCatalogue } from '../providers/catalogue.js';
-import { newId } from '../security/tokens.js';
+import { newId, sha256 } from '../security/tokens.js';
 import type { AdapterState } from '../providers/adapter.js';
 import type { Sealer } from '../security/sealer.js';
 import type { FlowTable, LinkTable } from '../store/schema.js';
@@ -35,11 +36,11 @@ export function flowView(record: FlowRecord, brand: Brand, catalogue: ProviderCa
     const allowed = catalogue.allowed(JSON.parse(record.link.providers_json) as '*' | string[]);
     return { ...flow, progress: { step: 1, of: 1 + Math.max(0, ...allowed.map((entry) => entry.adapter.plan.length)) } };
   }
-  const entry = step.provider ? catalogue.get(step.provider) : undefined;
+  const entry = 'provider' in step && step.provider ? catalogue.get(step.provider) : undefined;
   if (!entry) return flow;
   const position = entry.adapter.plan.indexOf(step.kind);
   const progress = position >= 0 ? { progress: { step: 2 + position, of: 1 + entry.adapter.plan.length } } : {};
-  return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } };
+  return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } as Step };
 }
 
 export interface FlowOutcomeEvent {
@@ -81,4 +82,41 @@ export function redirectTarget(base: string | null, params: Record<string, strin
   const url = new URL(base);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
+}
+
+/** A new flow on a link, under `token` (stored only as its digest), starting at `step`. */
+export function newFlowRecord(sealer: Sealer, link: LinkTable, token: string, step: Step, status: FlowTable['status'], now: number, ttlMs: number): FlowRecord {
+  const state: FlowState = { adapter: {} };
+  const row: FlowTable = {
+    id: newId(),
+    tenant_id: link.tenant_id,
+    link_id: link.id,
+    token_hash: sha256(token),
+    status,
+    sealed_step: sealer.sealJson(step),
+    sealed_state: sealer.sealJson(state),
+    provider: null,
+    account_id: null,
+    version: 1,
+    mfa_attempts: 0,
+    expires_at: now + ttlMs,
+    created_at: now,
+    updated_at: now,
+  };
+  return { row, link, step, state };
+}
+
+/** A failure that ends the flow, with the host's failure redirect and, for an expired link, its new-link page. */
+export function failureStep(link: LinkTable, provider: string | null, reason: FailureCode, id: string): Step {
+  const redirectUrl = redirectTarget(link.failure_redirect_url, { reason });
+  return {
+    kind: 'failure',
+    id,
+    reason,
+    message: FAILURE_MESSAGES[reason],
+    retryable: false,
+    ...(provider ? { provider } : {}),
+    ...(redirectUrl ? { redirectUrl } : {}),
+    ...(reason === 'link_expired' && link.new_link_url ? { newLinkUrl: link.new_link_url } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { streamSSE, type SSEMessage, type SSEStreamingApi } from 'hono/streaming
 import type { Flow } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
 import { databaseUnavailable, errorBody } from '../errors.js';
-import { QR_RENEW_BEFORE_MS } from '../flows/engine.js';
+import { QR_RENEW_BEFORE_MS } from '../flows/step-rules.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 
 export const EVENTS_POLL_MS = 500;

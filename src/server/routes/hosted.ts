@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv, Services } from '../context.js';
 import { linkServedHere } from '../brands.js';
 import { ApiError } from '../errors.js';
@@ -34,7 +34,8 @@ export function readWidgetAssets(widgetDir: string): WidgetAssets {
 /** `?theme=light|dark` forces the wizard's theme (a host matching its own page); anything else follows the system. */
 const THEMES = new Set(['light', 'dark']);
 
-function hostedPage(assets: WidgetAssets, linkToken: string, lang: string, theme: string | undefined): string {
+function hostedPage(assets: WidgetAssets, page: { token: string; title: string; lang: string; theme: string | undefined }): string {
+  const { token: linkToken, lang, theme } = page;
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
   const preloads = assets.preloads.map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}">`).join('');
   return `<!doctype html>
@@ -43,7 +44,7 @@ function hostedPage(assets: WidgetAssets, linkToken: string, lang: string, theme
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Connect an account</title>
+<title>${escapeHtml(page.title)}</title>
 ${styles}
 ${preloads}
 <script type="module" src="${escapeHtml(assets.script)}"></script>
@@ -77,12 +78,12 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
   });
   app.use('/embed/*', serveStatic({ root: join(services.widgetDir, '..'), rewriteRequestPath: (path) => (/^\/embed\/keyway-embed(\.iife)?\.js$/.test(path) ? path : '/embed/missing') }));
 
-  app.get('/connect/:token', async (c) => {
+  /** The wizard's page for a link token: a connect link's `/connect/<token>`, or a login URL's `/login?code=<token>`. */
+  async function wizardPage(c: Context<AppEnv>, token: string): Promise<Response> {
     assets ??= readWidgetAssets(services.widgetDir);
-    const token = c.req.param('token');
     const wellFormed = /^[A-Za-z0-9_-]{16,128}$/.test(token);
     const found = wellFormed
-      ? await services.store.db.selectFrom('links').select(['origins_json', 'locale', 'tenant_id']).where('token_hash', '=', sha256(token)).executeTakeFirst()
+      ? await services.store.db.selectFrom('links').select(['origins_json', 'locale', 'tenant_id', 'type']).where('token_hash', '=', sha256(token)).executeTakeFirst()
       : undefined;
     const link = found && (await linkServedHere(services.store.db, c.req.header('host'), services.publicUrl, found.tenant_id)) ? found : undefined;
     if (!link) {
@@ -93,8 +94,13 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     setPageHeaders(c, hostedPageCsp(origins));
     // An unknown link still gets the page, so the wizard can explain; the status tells crawlers and tools.
     const theme = c.req.query('theme');
-    return c.html(hostedPage(assets, wellFormed ? token : '', link?.locale ?? 'en', theme && THEMES.has(theme) ? theme : undefined), link ? 200 : 404);
-  });
+    const title = link?.type === 'signin' ? 'Sign in' : 'Connect an account';
+    return c.html(hostedPage(assets, { token: wellFormed ? token : '', title, lang: link?.locale ?? 'en', theme: theme && THEMES.has(theme) ? theme : undefined }), link ? 200 : 404);
+  }
+
+  app.get('/connect/:token', (c) => wizardPage(c, c.req.param('token')));
+  // A GET only draws the page: the sign-in happens when the user confirms in it.
+  app.get('/login', (c) => wizardPage(c, c.req.query('code') ?? ''));
 
   return app;
 }

@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
  * a 256-bit token cannot be guessed, so for those only failures are counted, while short codes
  * (pairing codes, MFA codes) are also checked before the guess is looked at.
  */
-export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures'] as const;
+export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures', 'client_auth_failures'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitRule {
@@ -27,6 +27,7 @@ export const DEFAULT_LIMITS: LimitRules = {
   pairing_code_failures: { points: 10, seconds: 300, blockSeconds: 900 },
   mfa_code_failures: { points: 20, seconds: 900, blockSeconds: 900 },
   mfa_account_failures: { points: 10, seconds: 900, blockSeconds: 900 },
+  client_auth_failures: { points: 20, seconds: 60, blockSeconds: 300 },
 };
 
 /**
@@ -57,6 +58,7 @@ const MESSAGES: Record<LimitName, string> = {
   pairing_code_failures: 'Too many wrong pairing codes were typed from your address.',
   mfa_code_failures: 'Too many wrong codes were entered from your address.',
   mfa_account_failures: 'Too many wrong codes were entered for this account.',
+  client_auth_failures: 'Too many requests with wrong OAuth client credentials from your address.',
 };
 
 export class RateLimitedError extends ApiError {

@@ -179,6 +179,153 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('links_expiry_due').on('links').columns(['notify_on_expiry', 'expiry_reported_at', 'expires_at']).execute();
     },
   },
+  '0008_identity': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        // Lower-cased email: unique per tenant, so J@x and j@x are one user.
+        .addColumn('email_key', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('first_name', 'text', (c) => c.notNull())
+        .addColumn('last_name', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('phone_number', 'text')
+        .addColumn('timezone', 'text')
+        .addColumn('mfa_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('has_password', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('users_email').on('users').columns(['tenant_id', 'email_key']).unique().execute();
+      await db.schema.createIndex('users_page').on('users').columns(['tenant_id', 'created_at', 'id']).execute();
+
+      await db.schema
+        .createTable('oauth_clients')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        // SHA-256 of the secret; null for a public client (PKCE only).
+        .addColumn('secret_hash', 'text')
+        .addColumn('redirect_uris_json', 'text', (c) => c.notNull())
+        .addColumn('grant_types_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('oauth_clients_tenant').on('oauth_clients').columns(['tenant_id', 'created_at']).execute();
+
+      // What a sign-in link (a login URL, an authorization request) asks for; one row per link of type 'signin'.
+      await db.schema
+        .createTable('signin_requests')
+        .addColumn('link_id', 'text', (c) => c.primaryKey().references('links.id'))
+        .addColumn('client_id', 'text', (c) => c.notNull().references('oauth_clients.id'))
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('state', 'text')
+        .addColumn('nonce', 'text')
+        .addColumn('code_challenge', 'text')
+        .addColumn('code_challenge_method', 'text')
+        // Known from the start for a login URL; found by email for an authorization request.
+        .addColumn('user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('login_hint', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('authorization_codes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('client_id', 'text', (c) => c.notNull().references('oauth_clients.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text')
+        .addColumn('code_challenge', 'text')
+        .addColumn('code_challenge_method', 'text')
+        .addColumn('auth_method', 'text', (c) => c.notNull())
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // A session: every refresh token rotated from one sign-in belongs to its family.
+      await db.schema
+        .createTable('token_families')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('client_id', 'text', (c) => c.notNull().references('oauth_clients.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('authorization_code_id', 'text')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('auth_method', 'text', (c) => c.notNull())
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('mfa_validated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .execute();
+      await db.schema.createIndex('token_families_user').on('token_families').columns(['user_id', 'revoked_at']).execute();
+      await db.schema.createIndex('token_families_code').on('token_families').column('authorization_code_id').execute();
+
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('family_id', 'text', (c) => c.notNull().references('token_families.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('parent_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('idle_expires_at', 'bigint', (c) => c.notNull())
+        // Set when this token was exchanged for its child; with the child, sealed, for a retry within seconds.
+        .addColumn('rotated_at', 'bigint')
+        .addColumn('sealed_child', 'text')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
+
+      // Keys that sign access and ID tokens; private halves sealed. Retired keys stay published until their tokens expire.
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('sealed_private_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('retired_at', 'bigint')
+        .addColumn('unpublish_at', 'bigint')
+        .execute();
+    },
+  },
+  '0009_mail_outbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('mail_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        // The caller's handle on the mail (a message id), to look up whether it went out.
+        .addColumn('ref_id', 'text')
+        .addColumn('to_address', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        // Text and HTML parts, sealed: they carry sign-in codes and links. Emptied once sent or given up.
+        .addColumn('sealed_body', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        // A sign-in code is useless after it expires: such a mail is given up instead of sent late.
+        .addColumn('expires_at', 'bigint')
+        .addColumn('sent_at', 'bigint')
+        .addColumn('failed_at', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['sent_at', 'failed_at', 'next_attempt_at']).execute();
+      await db.schema.createIndex('mail_outbox_ref').on('mail_outbox').columns(['tenant_id', 'ref_id']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -19,7 +19,8 @@ export interface LinkTable {
   id: string;
   tenant_id: string;
   token_hash: string;
-  type: 'create' | 'reconnect';
+  /** `signin`: a sign-in link (login URL, authorization request); its details are in signin_requests. */
+  type: 'create' | 'reconnect' | 'signin';
   providers_json: string;
   api_url: string;
   success_redirect_url: string | null;
@@ -122,6 +123,139 @@ export interface BrandTable {
   updated_at: number;
 }
 
+/** A host app's own user (seed 004), per tenant. */
+export interface UserTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  /** `email` lower-cased: unique per tenant. */
+  email_key: string;
+  type: 'PERSONAL' | 'BUSINESS';
+  first_name: string;
+  last_name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  phone_number: string | null;
+  timezone: string | null;
+  mfa_enabled: number;
+  has_password: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An OAuth client of a tenant; `id` is the `client_id`. */
+export interface OAuthClientTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** SHA-256 of the client secret; null for a public client, which must use PKCE. */
+  secret_hash: string | null;
+  redirect_uris_json: string;
+  grant_types_json: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** How a user proved who they are, as recorded on codes and sessions. */
+export type SignInMethod = 'login_url' | 'email_code' | 'email_link' | 'password' | 'user_token' | 'message_token';
+
+/** What a sign-in link asks for: the client, where to send the code, and (for a login URL) who. */
+export interface SignInRequestTable {
+  link_id: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string;
+  state: string | null;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: 'S256' | null;
+  user_id: string | null;
+  login_hint: string | null;
+  /** How the user is to prove it: a login URL is itself the proof; an authorization request asks for an email code. */
+  method: SignInMethod;
+}
+
+export interface AuthorizationCodeTable {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  code_hash: string;
+  redirect_uri: string;
+  scope: string;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: 'S256' | null;
+  auth_method: SignInMethod;
+  auth_time: number;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface TokenFamilyTable {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  /** The code the session came from, so a replayed code can revoke what it issued (RFC 6749 §4.1.2). */
+  authorization_code_id: string | null;
+  scope: string;
+  auth_method: SignInMethod;
+  auth_time: number;
+  mfa_validated: number;
+  created_at: number;
+  /** Absolute end of the session. */
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokenTable {
+  id: string;
+  family_id: string;
+  token_hash: string;
+  parent_id: string | null;
+  created_at: number;
+  idle_expires_at: number;
+  rotated_at: number | null;
+  /** The child's token, sealed, kept only for the few seconds a lost answer may be retried. */
+  sealed_child: string | null;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  sealed_private_jwk: string;
+  created_at: number;
+  /** No longer signs from this time on. */
+  retired_at: number | null;
+  /** Leaves the JWKS at this time (after the last token it signed has expired). */
+  unpublish_at: number | null;
+}
+
+/** Mail waiting to go out, or sent: the durable outbox the mail worker drains. */
+export interface MailOutboxTable {
+  id: string;
+  tenant_id: string;
+  /** What the mail is for, e.g. `signin_code`, `message`. */
+  kind: string;
+  ref_id: string | null;
+  to_address: string;
+  subject: string;
+  /** `{ text, html }`, sealed; '' once sent or given up. */
+  sealed_body: string;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  /** Given up unsent after this time. */
+  expires_at: number | null;
+  sent_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
 /** rate-limiter-flexible's counters: points used under a key until `expire` (epoch ms). */
 export interface RateLimitTable {
   key: string;
@@ -140,4 +274,12 @@ export interface Database {
   flow_callbacks: FlowCallbackTable;
   brands: BrandTable;
   rate_limits: RateLimitTable;
+  users: UserTable;
+  oauth_clients: OAuthClientTable;
+  signin_requests: SignInRequestTable;
+  authorization_codes: AuthorizationCodeTable;
+  token_families: TokenFamilyTable;
+  refresh_tokens: RefreshTokenTable;
+  signing_keys: SigningKeyTable;
+  mail_outbox: MailOutboxTable;
 }

@@ -29,6 +29,8 @@ const MESSAGES = [
   /is not queryable/,
   /^Cannot use a pool after calling end on the pool/,
   /^driver has already been destroyed/,
+  // SQLSTATE 55000 in general means "not in the right state"; with this message it is a database closed to connections.
+  /is not currently accepting connections/,
 ];
 
 /** Raised by Keyway itself where it knows the database cannot be reached (a closed store, a ping that timed out). */

@@ -93,7 +93,9 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
   override render() {
     const step = this.step;
     if (!step) return nothing;
-    const provider = displayProviderName(step.provider, this.providerName);
+    // Signing in to the host app itself: the app's name stands where a provider's would.
+    const provider = step.appName ?? displayProviderName(step.provider, this.providerName);
+    const signIn = step.appName !== undefined;
     const formErrors = this.formErrors();
     return html`
       <div part="base">
@@ -101,7 +103,7 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
           <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</div>
           ${step.help ? html`<keyway-help class="help" .text=${step.help} .topic=${provider}></keyway-help>` : nothing}
         </div>
-        <p class="intro">${t('credentials.intro', { provider })}</p>
+        <p class="intro">${signIn ? t('credentials.signInIntro', { app: provider }) : t('credentials.intro', { provider })}</p>
         <form part="form" novalidate aria-busy=${this.pending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput} @change=${this.onChange} @reset=${this.onReset}>
           ${formErrors.length
             ? html`<div class="alert" part="form-error" role="alert">${alertIcon}<div>${formErrors.map((message) => html`<p>${message}</p>`)}</div></div>`
@@ -122,7 +124,9 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
             <button class="button button--primary" part="submit-button" type="submit" ?disabled=${this.pending}>
               ${this.pending
                 ? html`<span class="spinner" aria-hidden="true"></span>${t('common.working')}`
-                : t('credentials.submit')}
+                : signIn
+                  ? t('confirm.continue')
+                  : t('credentials.submit')}
             </button>
           </div>
         </form>

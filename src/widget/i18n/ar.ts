@@ -30,6 +30,7 @@ export default {
 
   'credentials.heading': 'تسجيل الدخول إلى {provider}',
   'credentials.intro': 'أدخل البيانات التي تستخدمها في {provider}.',
+  'credentials.signInIntro': 'سنرسل إليك رمزًا عبر البريد الإلكتروني لتسجيل الدخول إلى {app}. لا حاجة إلى كلمة مرور.',
   'credentials.submit': 'ربط',
   'credentials.choose': 'اختر…',
   'credentials.showPassword': 'إظهار كلمة المرور',
@@ -84,6 +85,13 @@ export default {
   'success.body': 'تم ربط حسابك في {provider} بنجاح.',
   'success.close': 'يمكنك الآن إغلاق هذه النافذة.',
 
+  'confirm.heading': 'تسجيل الدخول إلى {app}',
+  'confirm.intro': 'المتابعة باسم {email}؟',
+  'confirm.continue': 'متابعة',
+  'confirm.notYou': 'إن لم تكن أنت، فأغلق هذه الصفحة: لا يحدث شيء حتى تتابع.',
+  'signedIn.heading': 'تم تسجيل دخولك',
+  'signedIn.body': 'جارٍ العودة إلى {app}.',
+
   'redirect.countdown': 'ستتم إعادة التوجيه خلال {seconds} ث',
   'redirect.continue': 'المتابعة الآن',
 
@@ -102,4 +110,6 @@ export default {
   'failure.access_denied.body': 'لم يُربط الحساب لأن طلب الوصول رُفض.',
   'failure.provider_error.heading': 'الخدمة لا تستجيب',
   'failure.provider_error.body': 'واجه مزوّد الخدمة مشكلة، لذا لم يُربط الحساب. يُرجى المحاولة لاحقًا.',
+  'failure.user_inactive.heading': 'لا يمكن لهذا الحساب تسجيل الدخول',
+  'failure.user_inactive.body': 'تم تعطيله. اطلب المساعدة من التطبيق الذي أرسلك إلى هنا.',
 } satisfies Translation;

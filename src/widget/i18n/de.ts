@@ -26,6 +26,7 @@ export default {
 
   'credentials.heading': 'Bei {provider} anmelden',
   'credentials.intro': 'Geben Sie Ihre Zugangsdaten für {provider} ein.',
+  'credentials.signInIntro': 'Wir senden Ihnen per E-Mail einen Code für die Anmeldung bei {app}. Kein Passwort nötig.',
   'credentials.submit': 'Verbinden',
   'credentials.choose': 'Bitte wählen …',
   'credentials.showPassword': 'Passwort anzeigen',
@@ -76,6 +77,13 @@ export default {
   'success.body': 'Ihr Konto bei {provider} ist jetzt verbunden.',
   'success.close': 'Sie können dieses Fenster jetzt schließen.',
 
+  'confirm.heading': 'Bei {app} anmelden',
+  'confirm.intro': 'Als {email} fortfahren?',
+  'confirm.continue': 'Fortfahren',
+  'confirm.notYou': 'Wenn Sie das nicht sind, schließen Sie diese Seite: Ohne Fortfahren passiert nichts.',
+  'signedIn.heading': 'Sie sind angemeldet',
+  'signedIn.body': 'Zurück zu {app}.',
+
   'redirect.countdown': 'Weiterleitung in {seconds} s',
   'redirect.continue': 'Jetzt fortfahren',
 
@@ -94,4 +102,6 @@ export default {
   'failure.access_denied.body': 'Das Konto wurde nicht verbunden, weil der Zugriff abgelehnt wurde.',
   'failure.provider_error.heading': 'Der Dienst antwortet nicht',
   'failure.provider_error.body': 'Beim Anbieter ist ein Problem aufgetreten, daher wurde das Konto nicht verbunden. Bitte versuchen Sie es später erneut.',
+  'failure.user_inactive.heading': 'Dieses Konto kann sich nicht anmelden',
+  'failure.user_inactive.body': 'Es wurde deaktiviert. Wenden Sie sich an die App, die Sie hierher geschickt hat.',
 } satisfies Translation;

@@ -30,6 +30,7 @@ export const en = {
 
   'credentials.heading': 'Sign in to {provider}',
   'credentials.intro': 'Enter the details you use with {provider}.',
+  'credentials.signInIntro': 'We will email you a code to sign in to {app}. No password needed.',
   'credentials.submit': 'Connect',
   'credentials.choose': 'Choose…',
   'credentials.showPassword': 'Show password',
@@ -80,6 +81,13 @@ export const en = {
   'success.body': 'Your {provider} account is now connected.',
   'success.close': 'You can close this window.',
 
+  'confirm.heading': 'Sign in to {app}',
+  'confirm.intro': 'Continue as {email}?',
+  'confirm.continue': 'Continue',
+  'confirm.notYou': 'If this is not you, close this page: nothing happens until you continue.',
+  'signedIn.heading': 'You are signed in',
+  'signedIn.body': 'Taking you back to {app}.',
+
   'redirect.countdown': 'Redirecting in {seconds} s',
   'redirect.continue': 'Continue now',
 
@@ -98,6 +106,8 @@ export const en = {
   'failure.access_denied.body': 'The account was not connected because access was declined.',
   'failure.provider_error.heading': 'The service did not respond',
   'failure.provider_error.body': 'The provider had a problem, so the account was not connected. Please try again later.',
+  'failure.user_inactive.heading': 'This account cannot sign in',
+  'failure.user_inactive.body': 'It has been deactivated. Ask the app that sent you here for help.',
 } as const satisfies Record<string, string>;
 
 export type TranslationKey = keyof typeof en;

@@ -26,6 +26,7 @@ export default {
 
   'credentials.heading': 'Inicia sesión en {provider}',
   'credentials.intro': 'Introduce los datos que usas en {provider}.',
+  'credentials.signInIntro': 'Te enviaremos por correo un código para iniciar sesión en {app}. No hace falta contraseña.',
   'credentials.submit': 'Conectar',
   'credentials.choose': 'Selecciona…',
   'credentials.showPassword': 'Mostrar contraseña',
@@ -76,6 +77,13 @@ export default {
   'success.body': 'Tu cuenta de {provider} ya está conectada.',
   'success.close': 'Ya puedes cerrar esta ventana.',
 
+  'confirm.heading': 'Iniciar sesión en {app}',
+  'confirm.intro': '¿Continuar como {email}?',
+  'confirm.continue': 'Continuar',
+  'confirm.notYou': 'Si no eres tú, cierra esta página: no pasa nada hasta que continúes.',
+  'signedIn.heading': 'Has iniciado sesión',
+  'signedIn.body': 'Volviendo a {app}.',
+
   'redirect.countdown': 'Te redirigiremos en {seconds} s',
   'redirect.continue': 'Continuar ahora',
 
@@ -94,4 +102,6 @@ export default {
   'failure.access_denied.body': 'La cuenta no se conectó porque se rechazó el acceso.',
   'failure.provider_error.heading': 'El servicio no respondió',
   'failure.provider_error.body': 'El proveedor tuvo un problema y la cuenta no se conectó. Inténtalo de nuevo más tarde.',
+  'failure.user_inactive.heading': 'Esta cuenta no puede iniciar sesión',
+  'failure.user_inactive.body': 'Ha sido desactivada. Pide ayuda a la aplicación que te trajo aquí.',
 } satisfies Translation;

@@ -26,6 +26,7 @@ export default {
 
   'credentials.heading': 'Connexion à {provider}',
   'credentials.intro': 'Saisissez les identifiants que vous utilisez sur {provider}.',
+  'credentials.signInIntro': 'Nous vous enverrons par e-mail un code pour vous connecter à {app}. Aucun mot de passe n’est nécessaire.',
   'credentials.submit': 'Se connecter',
   'credentials.choose': 'Choisir…',
   'credentials.showPassword': 'Afficher le mot de passe',
@@ -76,6 +77,13 @@ export default {
   'success.body': 'Votre compte {provider} est maintenant connecté.',
   'success.close': 'Vous pouvez fermer cette fenêtre.',
 
+  'confirm.heading': 'Se connecter à {app}',
+  'confirm.intro': 'Continuer en tant que {email} ?',
+  'confirm.continue': 'Continuer',
+  'confirm.notYou': 'Si ce n’est pas vous, fermez cette page : rien ne se passe tant que vous ne continuez pas.',
+  'signedIn.heading': 'Vous êtes connecté',
+  'signedIn.body': 'Retour vers {app}.',
+
   'redirect.countdown': 'Redirection dans {seconds}\u202fs',
   'redirect.continue': 'Continuer',
 
@@ -94,4 +102,6 @@ export default {
   'failure.access_denied.body': 'Le compte n’a pas été connecté, car l’accès a été refusé.',
   'failure.provider_error.heading': 'Le service ne répond pas',
   'failure.provider_error.body': 'Le service a rencontré un problème et le compte n’a pas été connecté. Réessayez plus tard.',
+  'failure.user_inactive.heading': 'Ce compte ne peut pas se connecter',
+  'failure.user_inactive.body': 'Il a été désactivé. Demandez de l’aide à l’application qui vous a envoyé ici.',
 } satisfies Translation;

@@ -12,7 +12,7 @@ import { tokens } from '../theme/tokens.js';
 import { styles } from './success.styles.js';
 
 /**
- * @summary The success step: the account is connected.
+ * @summary The success step: the account is connected, or (a `signed-in` step) the user is signed in.
  *
  * The wizard drives the redirect countdown; this element only shows it.
  *
@@ -29,7 +29,7 @@ import { styles } from './success.styles.js';
  * @cssproperty --keyway-color-primary - The continue button.
  */
 @customElement('keyway-success')
-export class KeywaySuccess extends StepElement<StepOf<'success'>> {
+export class KeywaySuccess extends StepElement<StepOf<'success'> | StepOf<'signed-in'>> {
   static override styles = [tokens, sharedStyles, outcomeStyles, styles];
 
   /** Seconds until the wizard redirects; the countdown is hidden when undefined. */
@@ -38,13 +38,15 @@ export class KeywaySuccess extends StepElement<StepOf<'success'>> {
   override render() {
     const step = this.step;
     if (!step) return nothing;
-    const provider = displayProviderName(step.provider, this.providerName);
+    const signedIn = step.kind === 'signed-in';
+    const heading = signedIn ? t('signedIn.heading') : t('success.heading');
+    const body = signedIn ? t('signedIn.body', { app: step.appName }) : t('success.body', { provider: displayProviderName(step.provider, this.providerName) });
     return html`
       <div class="outcome" part="base">
         <span class="badge-icon" part="icon">${checkIcon}</span>
-        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('success.heading')}</div>
+        <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${heading}</div>
         <p class="intro">
-          ${t('success.body', { provider })} ${step.redirectUrl ? nothing : t('success.close')}
+          ${body} ${step.redirectUrl ? nothing : t('success.close')}
         </p>
         ${redirectNotice(step.redirectUrl ? this.secondsLeft : undefined, () => this.emit(new KeywayContinueEvent()))}
       </div>

@@ -37,7 +37,7 @@ export const BACK_STEPS: ReadonlySet<string> = new Set(['credentials', 'mfa', 'q
 
 /** Whether the step ends the flow (nothing left to cancel): success, or a failure the user cannot retry. */
 export function isFinalStep(step: { kind: string; retryable?: boolean }): boolean {
-  return step.kind === 'success' || (step.kind === 'failure' && !step.retryable);
+  return step.kind === 'success' || step.kind === 'signed-in' || (step.kind === 'failure' && !step.retryable);
 }
 
 export function isApiError(error: unknown, status: number, code?: string): error is FlowApiError {

@@ -16,6 +16,7 @@ const STEP_PARTS = [
   ...['field-error', 'attempts', 'error', 'submit-button', 'resend-button', 'redirect', 'countdown', 'continue-button'],
   ...['qr', 'pairing', 'pairing-code', 'copy-button', 'copy-status', 'status', 'authorize-button'],
   ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box', 'try-again-button'],
+  ...['email', 'note', 'new-link-button'],
 ].join(', ');
 
 export interface CardState {
@@ -143,8 +144,30 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           @keyway-continue=${state.onContinue}
         ></keyway-success>
       `;
+    case 'signed-in':
+      return html`
+        <keyway-success
+          class="step"
+          exportparts=${STEP_PARTS}
+          .step=${step}
+          .headingLevel=${state.headingLevel}
+          .secondsLeft=${state.secondsLeft}
+          @keyway-continue=${state.onContinue}
+        ></keyway-success>
+      `;
     case 'failure':
       return renderFailure(step, state);
+    case 'confirm':
+      return html`
+        <keyway-confirm
+          class="step"
+          exportparts=${STEP_PARTS}
+          .step=${step}
+          .headingLevel=${state.headingLevel}
+          .pending=${pending}
+          @keyway-submit=${onSubmit}
+        >${stepLoading()}</keyway-confirm>
+      `;
     // <keyway-qr> and <keyway-oauth> are loaded on demand: their light-DOM placeholder shows until they upgrade (no slot).
     case 'qr':
       return html`

@@ -31,6 +31,7 @@ import { styles } from './wizard.styles.js';
 import { loadCredentialsElement } from '../credentials/lazy.js';
 import '../failure/failure.js';
 import { loadMfaElement } from '../mfa/lazy.js';
+import { loadConfirmElement } from '../confirm/lazy.js';
 import '../providers/providers.js';
 import '../success/success.js';
 import '../progress/progress.js';
@@ -41,6 +42,7 @@ const ON_DEMAND_STEPS: Partial<Record<Step['kind'], () => Promise<void>>> = {
   oauth: loadOAuthElement,
   credentials: loadCredentialsElement,
   mfa: loadMfaElement,
+  confirm: loadConfirmElement,
 };
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
@@ -309,6 +311,9 @@ export class KeywayWizard extends KeywayElement {
     if (step.kind === 'success') {
       this.post('success', { accountId: step.accountId, provider: step.provider });
       this.emit(new KeywaySuccessEvent({ flowId: flow.id, accountId: step.accountId, provider: step.provider }));
+      this.scheduleRedirect(step.redirectUrl);
+    } else if (step.kind === 'signed-in') {
+      // The redirect carries the app's one-time code: it goes to the app's redirect URI and nowhere else, never in a message.
       this.scheduleRedirect(step.redirectUrl);
     } else if (step.kind === 'failure' && !step.retryable) {
       // A retryable failure is not an outcome yet: the host hears of it only if the user gives up.

@@ -1,0 +1,227 @@
+import { randomInt } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Brand, FailureCode, Step, StepInput } from '../../protocol/index.js';
+import { credentialErrors } from '../../protocol/index.js';
+import { ApiError } from '../errors.js';
+import type { FlowRecord, FlowState } from '../flows/flow-record.js';
+import { challengeBudget, mfaSubjectKey, spendAttempt } from '../flows/mfa-attempts.js';
+import { newStepId, type Change, type Extra } from '../flows/step-rules.js';
+import { issueAuthorizationCode } from '../oauth2/authorization-codes.js';
+import type { RateLimits } from '../security/rate-limits.js';
+import { newId, safeEqual, sha256 } from '../security/tokens.js';
+import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
+import { emailKey } from './users.js';
+
+/** Codes and magic links sent by mail last this long. */
+export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
+/** Codes one email sign-in may send, the first included. */
+const MAX_CODES_SENT = 3;
+const EMAIL_CODE_ATTEMPTS = 5;
+
+/** What the engine lends the sign-in steps: commits under its optimistic lock, and failures with their reporting. */
+export interface FlowPort {
+  record: FlowRecord;
+  commit(change: Change, extra?: Extra): Promise<FlowRecord>;
+  fail(reason: FailureCode): Promise<FlowRecord>;
+}
+
+/** Sends the sign-in mail inside the flow's commit, so the mail exists exactly when the step that announces it does. */
+export interface SignInMail {
+  send(trx: Transaction<Database>, mail: { tenantId: string; brand: Brand; to: string; appName: string; code: string; magicLink: string; now: number }): Promise<void>;
+}
+
+/** The email code in flight, sealed in the flow state: its digest, and whom it signs in (null for an unknown address). */
+interface EmailCodeState {
+  codeHash: string;
+  userId: string | null;
+  email: string;
+  expiresAt: number;
+  sent: number;
+}
+
+/** The code in flight lives in the flow's sealed state, in the slot adapters use for theirs. */
+function pendingCode(record: FlowRecord): EmailCodeState | undefined {
+  return record.state.adapter['emailCode'] as EmailCodeState | undefined;
+}
+
+/** j•••@example.com: enough for the user to recognise, too little to harvest from a shared screen. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}
+
+async function requestOf(db: Kysely<Database> | Transaction<Database>, linkId: string): Promise<SignInRequestTable> {
+  return db.selectFrom('signin_requests').selectAll().where('link_id', '=', linkId).executeTakeFirstOrThrow();
+}
+
+const EMAIL_FIELD = { name: 'email', label: 'Email', type: 'email' as const, required: true, autocomplete: 'email', maxLength: 254 };
+
+/**
+ * The sign-in half's steps on the shared engine: a login URL's confirm button, or an email code
+ * for an authorization request, ending with a one-time authorization code in the redirect.
+ */
+export class SignInFlow {
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      clock: () => number;
+      issuer: string;
+      limits: RateLimits;
+      mail: SignInMail;
+      newLink: NewMagicLink;
+      /** Read before the commit: on SQLite a query outside the transaction would wait for it forever. */
+      brandFor: (tenantId: string) => Promise<Brand>;
+      /** After a commit that queued a mail, so it goes out at once rather than at the next poll. */
+      onMailQueued?: () => void;
+    },
+  ) {}
+
+  /** What a sign-in link shows first; a failure when the user or the app can no longer sign in. */
+  async firstStep(link: LinkTable): Promise<Step | FailureCode> {
+    const { db } = this.deps;
+    const request = await requestOf(db, link.id);
+    const client = await db.selectFrom('oauth_clients').select(['name', 'revoked_at']).where('id', '=', request.client_id).executeTakeFirst();
+    if (!client || client.revoked_at !== null) return 'access_denied';
+    if (request.method === 'email_code') return { kind: 'credentials', id: newStepId(), appName: client.name, fields: [EMAIL_FIELD] };
+    const user = request.user_id ? await this.#activeUser(db, link.tenant_id, request.user_id) : undefined;
+    if (!user) return 'user_inactive';
+    return { kind: 'confirm', id: newStepId(), email: maskEmail(user.email), appName: client.name };
+  }
+
+  async apply(port: FlowPort, input: Exclude<StepInput, { kind: 'providers' | 'cancel' }>, address: string): Promise<FlowRecord> {
+    switch (input.kind) {
+      case 'confirm': {
+        const request = await requestOf(this.deps.db, port.record.link.id);
+        return this.#signIn(port, request.user_id, request.method);
+      }
+      case 'credentials':
+        return this.#sendCode(port, input.values);
+      case 'resend': {
+        const pending = pendingCode(port.record);
+        if (!pending || pending.sent >= MAX_CODES_SENT) throw new ApiError(422, 'resend_unavailable', 'No more codes can be sent; start again from the app.');
+        return this.#sendCode(port, { email: pending.email }, pending.sent);
+      }
+      case 'mfa':
+        return this.#checkCode(port, input.code, address);
+      case 'back': {
+        const first = await this.firstStep(port.record.link);
+        if (typeof first === 'string') return port.fail(first);
+        return port.commit({ step: first, state: { adapter: {} } });
+      }
+    }
+  }
+
+  /**
+   * Sends a code (and a magic link) to the address, if it belongs to an active user. The answer is
+   * the same step either way, so the step does not tell who has an account.
+   */
+  async #sendCode(port: FlowPort, values: Record<string, string>, alreadySent = 0): Promise<FlowRecord> {
+    const { record } = port;
+    const errors = credentialErrors([EMAIL_FIELD], values);
+    if (Object.keys(errors).some((name) => errors[name] === 'unknown_field')) throw new ApiError(422, 'invalid_request', 'Only an email is asked for.');
+    if (Object.keys(errors).length > 0 && record.step.kind === 'credentials') {
+      return port.commit({ step: { ...record.step, id: newStepId(), errors: { email: 'Enter a valid email address.' } }, state: record.state });
+    }
+    const email = (values['email'] ?? '').trim();
+    const { db, clock } = this.deps;
+    const now = clock();
+    const user = await db.selectFrom('users').select(['id', 'status']).where('tenant_id', '=', record.row.tenant_id).where('email_key', '=', emailKey(email)).executeTakeFirst();
+    const userId = user?.status === 'ACTIVE' ? user.id : null;
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const attempts = challengeBudget(EMAIL_CODE_ATTEMPTS, record.row.mfa_attempts);
+    if (attempts === 0) return port.fail('mfa_locked');
+    const challengeId = newId();
+    const emailCode: EmailCodeState = { codeHash: sha256(`${record.row.id}:${code}`), userId, email, expiresAt: now + EMAIL_CODE_TTL_MS, sent: alreadySent + 1 };
+    const state: FlowState = { adapter: { emailCode }, challengeId, mfaSubject: mfaSubjectKey(record.row.tenant_id, 'EMAIL', email) };
+    const request = await requestOf(db, record.link.id);
+    const client = await db.selectFrom('oauth_clients').select('name').where('id', '=', request.client_id).executeTakeFirstOrThrow();
+    const brand = await this.deps.brandFor(record.row.tenant_id);
+    const mailAndChallenge: Extra = async (trx) => {
+      await trx.insertInto('challenges').values({ id: challengeId, flow_id: record.row.id, attempts: 0, max_attempts: attempts, created_at: now }).execute();
+      if (userId === null) return;
+      const magicLink = await this.deps.newLink(trx, { link: record.link, request, userId, expiresAt: emailCode.expiresAt, now });
+      await this.deps.mail.send(trx, { tenantId: record.row.tenant_id, brand, to: email, appName: client.name, code, magicLink, now });
+    };
+    const step: Step = { kind: 'mfa', id: newStepId(), method: 'email', length: 6, canResend: emailCode.sent < MAX_CODES_SENT, attemptsLeft: attempts, hint: maskEmail(email) };
+    const committed = await port.commit({ step, state }, mailAndChallenge);
+    if (userId !== null) this.deps.onMailQueued?.();
+    return committed;
+  }
+
+  /** A typed code costs an attempt of the flow's budget and counts against the address and the account, as MFA codes do. */
+  async #checkCode(port: FlowPort, code: string, address: string): Promise<FlowRecord> {
+    const { record } = port;
+    const pending = pendingCode(record);
+    const { challengeId, mfaSubject } = record.state;
+    if (!pending || !challengeId || record.step.kind !== 'mfa') throw new ApiError(409, 'step_mismatch', 'There is no code to check.');
+    const { limits } = this.deps;
+    await limits.check('mfa_code_failures', address);
+    if (mfaSubject) await limits.check('mfa_account_failures', mfaSubject);
+    const spent = await spendAttempt(this.deps.db, { flowId: record.row.id, challengeId });
+    if (!spent) return port.fail('mfa_locked');
+    const right = safeEqual(sha256(`${record.row.id}:${code}`), pending.codeHash) && this.deps.clock() < pending.expiresAt && pending.userId !== null;
+    if (right) return this.#signIn(port, pending.userId, 'email_code');
+    await limits.count('mfa_code_failures', address);
+    if (mfaSubject) await limits.count('mfa_account_failures', mfaSubject);
+    if (spent.left <= 0) return port.fail('mfa_locked');
+    return port.commit({ step: { ...record.step, id: newStepId(), attemptsLeft: spent.left, error: 'invalid_code' }, state: record.state });
+  }
+
+  /** The link is used up (once, whatever races it), the user must still be active, and the app gets a code in the redirect. */
+  async #signIn(port: FlowPort, userId: string | null, method: SignInRequestTable['method']): Promise<FlowRecord> {
+    const { record } = port;
+    let refused: FailureCode | undefined;
+    const signedIn = async (trx: Transaction<Database>): Promise<Step> => {
+      const now = this.deps.clock();
+      const claimed = await trx.updateTable('links').set({ used_at: now }).where('id', '=', record.link.id).where('used_at', 'is', null).executeTakeFirst();
+      refused = Number(claimed.numUpdatedRows) !== 1 ? 'link_used' : undefined;
+      const request = await requestOf(trx, record.link.id);
+      const user = !refused && userId ? await this.#activeUser(trx, record.link.tenant_id, userId) : undefined;
+      if (!refused && !user) refused = 'user_inactive';
+      const client = await trx.selectFrom('oauth_clients').select(['name', 'revoked_at']).where('id', '=', request.client_id).executeTakeFirst();
+      if (!refused && (!client || client.revoked_at !== null)) refused = 'access_denied';
+      if (refused || !user || !client) throw new ApiError(409, 'sign_in_refused', 'The sign-in was refused.');
+      const code = await issueAuthorizationCode(trx, {
+        tenantId: record.link.tenant_id,
+        clientId: request.client_id,
+        userId: user.id,
+        redirectUri: request.redirect_uri,
+        scope: request.scope,
+        nonce: request.nonce,
+        codeChallenge: request.code_challenge,
+        codeChallengeMethod: request.code_challenge_method,
+        authMethod: method,
+        authTime: now,
+        now,
+      });
+      return { kind: 'signed-in', id: newStepId(), appName: client.name, redirectUrl: this.#codeRedirect(request, code) };
+    };
+    try {
+      return await port.commit({ step: signedIn, state: { adapter: {} }, status: 'succeeded' });
+    } catch (error) {
+      if (refused) return port.fail(refused);
+      throw error;
+    }
+  }
+
+  /** The redirect URI with the code, the app's state and the issuer (RFC 9207), keeping the URI's own query. */
+  #codeRedirect(request: SignInRequestTable, code: string): string {
+    const url = new URL(request.redirect_uri);
+    url.searchParams.set('code', code);
+    if (request.state !== null) url.searchParams.set('state', request.state);
+    url.searchParams.set('iss', this.deps.issuer);
+    return url.href;
+  }
+
+  async #activeUser(db: Kysely<Database> | Transaction<Database>, tenantId: string, userId: string) {
+    const user = await db.selectFrom('users').select(['id', 'email', 'status']).where('id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return user?.status === 'ACTIVE' ? user : undefined;
+  }
+}
+
+/** Makes the magic link of an email sign-in: a login URL for the same request, whose GET only draws a confirm step. */
+export type NewMagicLink = (
+  trx: Transaction<Database>,
+  options: { link: LinkTable; request: SignInRequestTable; userId: string; expiresAt: number; now: number },
+) => Promise<string>;
