@@ -314,6 +314,20 @@ describe('mail across a restart, demo inbox and no SMTP (SQLite file)', () => {
   });
 });
 
+describe('renderMail', () => {
+  it('shows the bare link under the button when asked, and picks a readable button text for the brand colour', () => {
+    const url = 'https://keyway.test/login/magic?token=a&b=1';
+    const light = renderMail({ brand: { name: 'Sun', primaryColor: '#fde047' }, heading: 'Hi', paragraphs: [], button: { label: 'Go', url, fallback: 'Or open:' }, footer: 'f', lang: 'fr' });
+    assert.ok(light.html.includes('color:#000000;'), 'black on yellow');
+    assert.ok(light.html.includes('Or open:<br><a href="https://keyway.test/login/magic?token=a&#38;b=1"'));
+    assert.ok(light.html.includes('<html lang="fr">'));
+    const dark = renderMail({ brand: { name: 'Night', primaryColor: '#111827' }, heading: 'Hi', paragraphs: [], button: { label: 'Go', url }, footer: 'f', lang: '"><script>' });
+    assert.ok(dark.html.includes('color:#ffffff;'), 'white on near-black');
+    assert.ok(dark.html.includes('<html lang="en">'), 'a lang that is no language tag falls back to en');
+    assert.ok(!dark.html.includes('Or open:'));
+  });
+});
+
 describe('mail settings', () => {
   const base = { KEYWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'keyway-mail-settings-')), KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   after(() => rmSync(base.KEYWAY_DATA_DIR, { recursive: true, force: true }));

@@ -62,6 +62,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     return { kick() {}, drain: async () => 0, stop: async () => {} };
   }
   const transport = options.transport;
+  log(`[keyway] mail goes through ${transport.description}`);
   const { db } = options.store;
   const backoff = options.backoffMs ?? defaultBackoff;
   // With the default backoff: about four hours of retries (a sign-in mail expires long before; a message may not).
