@@ -28,6 +28,8 @@ export interface Services {
   tokens: TokenService;
   /** Call after committing a queued mail (enqueueMail) to send it now rather than at the next poll; unset where no mail worker runs. */
   onMailQueued?: () => void;
+  /** Called after a commit that queued a webhook, so it goes out at once. */
+  onWebhookQueued?: () => void;
   /** Demo mode without SMTP: the mail Keyway sent, for the demo page. */
   demoInbox?: DemoInbox;
 }

@@ -5,6 +5,8 @@ import { demoRoutes } from '../../demo/server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
 import { createClient } from './identity/clients.js';
 import { rotateSigningKey } from './oauth2/signing-keys.js';
+import { isHttpUrl } from '../protocol/url-rules.js';
+import { obviousPrivateDestination } from './security/outbound.js';
 import { Sealer } from './security/sealer.js';
 import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
@@ -18,6 +20,8 @@ const USAGE = `Usage:
   keyway clients create --tenant NAME --redirect-uri URI [--redirect-uri URI…] [--name NAME] [--public]
                         [--grant authorization_code|refresh_token|password …]
                                               register an OAuth client (default grants: authorization_code, refresh_token)
+  keyway tenants webhook --tenant NAME (--url URL | --clear)
+                                              where the tenant's sign-in events (USER_SIGNED_IN, REFRESH_TOKEN_REUSED) go
 
 Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_DIR,
 KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
@@ -131,6 +135,36 @@ async function rotateSigning(): Promise<void> {
   }
 }
 
+/** `keyway tenants webhook --tenant NAME (--url URL | --clear)`: where the tenant's sign-in events go. */
+async function setTenantWebhook(args: string[]): Promise<number> {
+  const problem = (message: string) => {
+    console.error(`keyway tenants webhook: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { tenant: { type: 'string' }, url: { type: 'string' }, clear: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    return problem(error instanceof Error ? error.message : String(error));
+  }
+  if (!values.tenant || values.clear === (values.url !== undefined)) return problem('give --tenant and either --url or --clear');
+  const { config } = loadConfig(process.env);
+  if (values.url !== undefined) {
+    if (!isHttpUrl(values.url)) return problem('--url must be an absolute http(s) URL');
+    const refusal = config.allowPrivateWebhooks ? undefined : obviousPrivateDestination(values.url);
+    if (refusal) return problem(`--url must reach a public address: ${refusal} (KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 allows it)`);
+  }
+  const store = await openStore({ url: config.databaseUrl });
+  try {
+    const updated = await store.db.updateTable('tenants').set({ webhook_url: values.url ?? null }).where('name', '=', values.tenant).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return problem(`no tenant is named "${values.tenant}"`);
+    console.log(values.url ? `Sign-in events of ${values.tenant} go to ${values.url}` : `Sign-in events of ${values.tenant} go nowhere`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Arguments that cannot make a client: exit code 2, with the usage when their shape is wrong. */
 function clientArgsProblem(message: string, { usage = true } = {}): number {
   console.error(`keyway clients create: ${message}${usage ? `\n\n${USAGE}` : ''}`);
@@ -207,6 +241,7 @@ export async function main(argv: string[]): Promise<number | void> {
   if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1));
   if (command === 'keys' && rest[0] === 'rotate-signing' && rest.length === 1) return rotateSigning();
   if (command === 'clients' && rest[0] === 'create') return createOAuthClient(rest.slice(1));
+  if (command === 'tenants' && rest[0] === 'webhook') return setTenantWebhook(rest.slice(1));
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;

@@ -90,6 +90,7 @@ export function createServices(options: {
     brandFor,
     newLink: newMagicLink(publicUrl),
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
+    ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
   });
   const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, limits, signIn, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
   return {
@@ -106,6 +107,7 @@ export function createServices(options: {
     clientAddress: clientAddressOf(options.trustedProxies ?? 0),
     tokens: new TokenService({ db: store.db, sealer, issuer: publicUrl, clock, lifetimes: options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES }),
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
+    ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
     ...(options.demoInbox ? { demoInbox: options.demoInbox } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { RateLimits } from '../security/rate-limits.js';
 import { newId, safeEqual, sha256 } from '../security/tokens.js';
 import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
 import { emailKey } from './users.js';
+import { queueIdentityEvent } from './events.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -74,6 +75,7 @@ export class SignInFlow {
       brandFor: (tenantId: string) => Promise<Brand>;
       /** After a commit that queued a mail, so it goes out at once rather than at the next poll. */
       onMailQueued?: () => void;
+      onWebhookQueued?: () => void;
     },
   ) {}
 
@@ -195,10 +197,14 @@ export class SignInFlow {
         authTime: now,
         now,
       });
+      eventQueued = await queueIdentityEvent(trx, { tenantId: record.link.tenant_id, now, event: { status: 'USER_SIGNED_IN', user_id: user.id, client_id: request.client_id, method } });
       return { kind: 'signed-in', id: newStepId(), appName: client.name, redirectUrl: this.#codeRedirect(request, code) };
     };
+    let eventQueued = false;
     try {
-      return await port.commit({ step: signedIn, state: { adapter: {} }, status: 'succeeded' });
+      const committed = await port.commit({ step: signedIn, state: { adapter: {} }, status: 'succeeded' });
+      if (eventQueued) this.deps.onWebhookQueued?.();
+      return committed;
     } catch (error) {
       if (refused) return port.fail(refused);
       throw error;

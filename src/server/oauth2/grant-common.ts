@@ -9,7 +9,7 @@ import { scopesOf } from './tokens.js';
 
 /** What a grant module gets: its own parameters only (the token endpoint dropped the rest). */
 export interface GrantContext<Parameter extends string> {
-  services: Pick<Services, 'store' | 'tokens' | 'sealer'>;
+  services: Pick<Services, 'store' | 'tokens' | 'sealer' | 'onWebhookQueued'>;
   client: AuthenticatedClient;
   parameters: Partial<Record<Parameter, string>>;
   now: number;

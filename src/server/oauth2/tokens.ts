@@ -21,6 +21,7 @@ import {
   type NewSession,
 } from './sessions.js';
 import { SIGNING_ALG, SigningKeys } from './signing-keys.js';
+import { queueIdentityEvent } from '../identity/events.js';
 
 /** RFC 9068's type: an ID token (same issuer, same key, same audience) is never taken for an access token. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -195,6 +196,9 @@ export class TokenService {
     const retried = await this.#retriedChild(trx, token, now);
     if (retried) return { family, user, refreshToken: retried };
     await revokeSession(trx, family.id, 'refresh_token_reused', now);
+    // The tenant hears of it: a replayed refresh token means one of its copies is in someone else's hands.
+    const event = { status: 'REFRESH_TOKEN_REUSED' as const, user_id: family.user_id, client_id: family.client_id, session_id: family.id };
+    await queueIdentityEvent(trx, { tenantId: family.tenant_id, now, event });
     return new InvalidGrant('The refresh token was used already; its session is revoked.', 'refresh_token_reused');
   }
 

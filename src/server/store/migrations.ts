@@ -326,6 +326,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('mail_outbox_ref').on('mail_outbox').columns(['tenant_id', 'ref_id']).execute();
     },
   },
+  '0010_tenant_webhook': {
+    async up(db: Kysely<unknown>) {
+      // Where the sign-in half's events go (USER_SIGNED_IN, REFRESH_TOKEN_REUSED); links keep their own notify_url.
+      await db.schema.alterTable('tenants').addColumn('webhook_url', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

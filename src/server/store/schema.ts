@@ -3,6 +3,8 @@ export interface TenantTable {
   id: string;
   name: string;
   sealed_webhook_secret: string;
+  /** Receives the sign-in half's events; null when the tenant set none. */
+  webhook_url: string | null;
   created_at: number;
 }
 

@@ -26,6 +26,10 @@ export const refreshTokenGrant: Grant<typeof parameters> = {
       // Thrown, not returned: the rotation is rolled back and the token stays usable.
       if (scope instanceof InvalidScope) throw scope;
       return { ...outcome, scope };
+    }).catch((error: unknown) => {
+      // A reuse was committed with its REFRESH_TOKEN_REUSED event: send it now, not at the next poll.
+      if (error instanceof OAuthError && error.code === 'refresh_token_reused') services.onWebhookQueued?.();
+      throw error;
     });
     // Seed 001's refresh answer has no `data`; the user is in the answer to the sign-in.
     return tokenAnswer(services.tokens, { ...rotated, nonce: null, withUserData: false, now });
