@@ -63,7 +63,7 @@ function renderHeader(flow: Flow, state: CardState): TemplateResult {
   return html`
     <header class="header" part="header">
       <div class="header-start">
-        ${BACK_STEPS.has(step.kind)
+        ${canGoBack(flow)
           ? html`<button class="button button--text nav" part="back-button" type="button" ?disabled=${state.pending} @click=${() => state.onBack(step)}>
               ${backIcon}${t('wizard.back')}
             </button>`
@@ -79,6 +79,12 @@ function renderHeader(flow: Flow, state: CardState): TemplateResult {
       </div>
     </header>
   `;
+}
+
+/** A step the user can step back from; a sign-in's email step is its first, so there is nowhere to go back to. */
+function canGoBack(flow: Flow): boolean {
+  if (flow.type === 'signin' && flow.step.kind === 'credentials') return false;
+  return BACK_STEPS.has(flow.step.kind);
 }
 
 /** The logo, named by its alt text, or else the brand's name. */
