@@ -139,17 +139,6 @@ function renderStep(step: Step, state: CardState): TemplateResult {
         ></keyway-mfa>
       `;
     case 'success':
-      return html`
-        <keyway-success
-          class="step"
-          exportparts=${STEP_PARTS}
-          .step=${step}
-          .headingLevel=${state.headingLevel}
-          .providerName=${step.providerName ?? ''}
-          .secondsLeft=${state.secondsLeft}
-          @keyway-continue=${state.onContinue}
-        ></keyway-success>
-      `;
     case 'signed-in':
       return html`
         <keyway-success
@@ -157,6 +146,7 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           exportparts=${STEP_PARTS}
           .step=${step}
           .headingLevel=${state.headingLevel}
+          .providerName=${step.kind === 'success' ? (step.providerName ?? '') : ''}
           .secondsLeft=${state.secondsLeft}
           @keyway-continue=${state.onContinue}
         ></keyway-success>
