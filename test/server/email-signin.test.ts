@@ -87,6 +87,12 @@ for (const dialect of dialects()) {
       const row = await h.store.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256(code)).executeTakeFirstOrThrow();
       assert.equal(row.auth_method, 'email_link');
       assert.equal(row.code_challenge, CHALLENGE, 'the magic link keeps the request’s PKCE challenge');
+      // The code mailed with the link no longer signs in: one request, one sign-in.
+      const code6 = /\b(\d{6})\b/.exec(mail!.body.text)?.[1] as string;
+      const current = (await (await h.app.request('/api/v1/flows/current', { headers: { authorization: `Bearer ${token}` } })).json()) as FlowJson;
+      const late = (await (await submit(token, { kind: 'mfa', stepId: current.step.id, code: code6 })).json()) as FlowJson;
+      assert.equal(late.step.kind, 'failure');
+      assert.equal(late.step['reason'], 'link_used');
     });
 
     it('refuses bad authorization requests: on a page until the redirect URI is trusted, at the redirect URI after', async () => {

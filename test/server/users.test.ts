@@ -359,7 +359,7 @@ for (const dialect of dialects()) {
           .values({ id: linkId, tenant_id: h.tenantId, token_hash: sha256(newId()), type: 'signin', providers_json: '[]', api_url: 'https://api.acme.test', success_redirect_url: null, failure_redirect_url: null, notify_url: null, name: null, reconnect_account: null, origins_json: '[]', locale: null, expires_at: now + 600_000, created_at: now, used_at: null, notify_on_expiry: 0, expiry_reported_at: null, new_link_url: null })
           .execute();
         const client = await h.store.db.selectFrom('token_families').select('client_id').where('id', '=', session.familyId).executeTakeFirstOrThrow();
-        await h.store.db.insertInto('signin_requests').values({ link_id: linkId, client_id: client.client_id, redirect_uri: 'https://app.acme.test/cb', scope: 'openid', state: null, nonce: null, code_challenge: null, code_challenge_method: null, user_id: user.id, login_hint: null, method: 'login_url' }).execute();
+        await h.store.db.insertInto('signin_requests').values({ link_id: linkId, client_id: client.client_id, redirect_uri: 'https://app.acme.test/cb', scope: 'openid', state: null, nonce: null, code_challenge: null, code_challenge_method: null, user_id: user.id, login_hint: null, method: 'login_url', parent_link_id: null }).execute();
         h.clock.advance(1000);
 
         const response = await call('DELETE', `/api/v1/users/${user.id}`);

@@ -12,6 +12,7 @@ import { newId, safeEqual, sha256 } from '../security/tokens.js';
 import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
 import { emailKey } from './users.js';
 import { queueIdentityEvent } from './events.js';
+import { useUpRelatedLinks } from './signin-links.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -179,6 +180,7 @@ export class SignInFlow {
       const claimed = await trx.updateTable('links').set({ used_at: now }).where('id', '=', record.link.id).where('used_at', 'is', null).executeTakeFirst();
       refused = Number(claimed.numUpdatedRows) !== 1 ? 'link_used' : undefined;
       const request = await requestOf(trx, record.link.id);
+      if (!refused) await useUpRelatedLinks(trx, request, now);
       const user = !refused && userId ? await this.#activeUser(trx, record.link.tenant_id, userId) : undefined;
       if (!refused && !user) refused = 'user_inactive';
       const client = await trx.selectFrom('oauth_clients').select(['name', 'revoked_at']).where('id', '=', request.client_id).executeTakeFirst();

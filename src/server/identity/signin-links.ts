@@ -59,7 +59,21 @@ export async function signInLinkUrl(db: Kysely<Database> | Transaction<Database>
 
 /** The magic link of an email sign-in: a login URL for the same request and user, whose GET only draws a confirm step. */
 export const newMagicLink = (publicUrl: string): NewMagicLink => async (trx, { link, request, userId, expiresAt, now }) => {
-  const { link_id: _parent, ...rest } = request;
-  const { token } = await createSignInLink(trx, { tenantId: link.tenant_id, publicUrl, now, expiresAt, request: { ...rest, user_id: userId, method: 'email_link' } });
+  const { link_id: parent, ...rest } = request;
+  const { token } = await createSignInLink(trx, { tenantId: link.tenant_id, publicUrl, now, expiresAt, request: { ...rest, user_id: userId, method: 'email_link', parent_link_id: parent } });
   return signInLinkUrl(trx, link.tenant_id, publicUrl, token);
 };
+
+/**
+ * Uses up, with the link that signed in, its relatives: the authorization request a magic link was
+ * mailed for, and the magic links mailed for a request. One sign-in per request, whichever way it came.
+ */
+export async function useUpRelatedLinks(trx: Transaction<Database>, request: SignInRequestTable, now: number): Promise<void> {
+  const children = trx.selectFrom('signin_requests').select('link_id').where('parent_link_id', '=', request.link_id);
+  await trx
+    .updateTable('links')
+    .set({ used_at: now })
+    .where('used_at', 'is', null)
+    .where((eb) => eb.or([eb('id', 'in', children), ...(request.parent_link_id ? [eb('id', '=', request.parent_link_id)] : [])]))
+    .execute();
+}

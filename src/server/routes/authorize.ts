@@ -102,6 +102,7 @@ export function authorizeRoutes(services: Services): Hono<AppEnv> {
         user_id: null,
         login_hint: request.login_hint ?? null,
         method: 'email_code',
+        parent_link_id: null,
       },
     });
     return c.redirect(`/login?code=${token}`, 303);

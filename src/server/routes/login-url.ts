@@ -67,6 +67,7 @@ export function loginUrlRoutes(services: Services): Hono<AppEnv> {
         user_id: user.id,
         login_hint: null,
         method: 'login_url',
+        parent_link_id: null,
       },
     });
     const body: LoginUrl = { login_url: await signInLinkUrl(services.store.db, tenantId, services.publicUrl, token), expires_at: new Date(expiresAt).toISOString() };

@@ -332,6 +332,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('tenants').addColumn('webhook_url', 'text').execute();
     },
   },
+  '0014_signin_siblings': {
+    async up(db: Kysely<unknown>) {
+      // A magic link's authorization request: whichever of the two signs in first uses both up.
+      await db.schema.alterTable('signin_requests').addColumn('parent_link_id', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

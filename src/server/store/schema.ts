@@ -174,6 +174,8 @@ export interface SignInRequestTable {
   login_hint: string | null;
   /** How the user is to prove it: a login URL is itself the proof; an authorization request asks for an email code. */
   method: SignInMethod;
+  /** For a magic link: the authorization request it was mailed for. */
+  parent_link_id: string | null;
 }
 
 export interface AuthorizationCodeTable {
