@@ -8,6 +8,7 @@ import type { AppEnv, Services } from '../src/server/context.js';
 import { demoTotp } from '../src/server/providers/demo.js';
 import { tenantWebhookSecret } from '../src/server/store/tenants.js';
 import { verifyWebhook } from '../src/server/webhooks/signature.js';
+import { demoSignInRoutes } from './signin.js';
 
 /** Static files sit in demo/public, found from the compiled file in dist/demo or from the source. */
 const PUBLIC_DIR = [new URL('./public', import.meta.url), new URL('../../demo/public', import.meta.url)]
@@ -39,7 +40,7 @@ export interface DemoOptions {
 
 /**
  * The demo host app: a settings page whose backend route holds the API key and asks Keyway for links,
- * and a webhook receiver that checks signatures the way a host's should.
+ * a webhook receiver that checks signatures the way a host's should, and its own users' sign-in.
  */
 export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -115,6 +116,8 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
     const now = services.clock();
     return c.json({ code: demoTotp().generate({ timestamp: now }), secondsLeft: 30 - (Math.floor(now / 1000) % 30) });
   });
+
+  app.route('/', demoSignInRoutes({ services, internalUrl: options.internalUrl, callKeyway }));
 
   app.use('/demo/*', serveStatic({ root: PUBLIC_DIR, rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
   return app;

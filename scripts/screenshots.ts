@@ -8,14 +8,17 @@
  * and walks the demo providers: providers, credentials, MFA (also after a wrong
  * code), success, failure (cancelled) and the QR step. English at desktop width;
  * Arabic (right to left) and German at 320 px, the narrowest supported width.
- * Any CSP violation, page error or horizontal overflow fails the run (after
- * writing every picture, so the faulty ones can be looked at).
+ * Then the demo host app signed in by a login URL (demo-signin.png). Any CSP
+ * violation, page error or horizontal overflow fails the run (after writing
+ * every picture, so the faulty ones can be looked at). `scripts/screenshots.ts
+ * demo-signin` takes only that last one.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { chromium, type Browser, type Locator, type Page } from 'playwright';
+import { demoRoutes } from '../demo/server.js';
 import { loadConfig } from '../src/server/config.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME } from '../src/server/providers/demo.js';
 import { startKeyway } from '../src/server/server.js';
@@ -41,9 +44,15 @@ const RUNS: Run[] = [
 
 const dataDir = mkdtempSync(join(tmpdir(), 'keyway-screenshots-'));
 const { config } = loadConfig({ KEYWAY_DATA_DIR: dataDir, KEYWAY_PORT: '0', KEYWAY_HOST: '127.0.0.1', KEYWAY_PUBLIC_URL: 'http://127.0.0.1:0' }, { demo: true });
+let demoApiKey = '';
 // Webhooks go to an address that does not exist; their retries are not news here.
-const keyway = await startKeyway(config, { log: () => undefined });
+const keyway = await startKeyway(config, {
+  log: () => undefined,
+  extraRoutes: (services, internalUrl) => [demoRoutes({ services, internalUrl, apiKey: () => demoApiKey, tenantName: 'demo' })],
+});
 const { apiKey } = await createApiKey(keyway.services.store.db, keyway.services.sealer, { tenantName: 'screenshots', now: Date.now() });
+demoApiKey = (await createApiKey(keyway.services.store.db, keyway.services.sealer, { tenantName: 'demo', now: Date.now() })).apiKey;
+const onlyDemo = process.argv[2] === 'demo-signin';
 const browser = await chromium.launch({
   executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -52,9 +61,10 @@ mkdirSync(OUT_DIR, { recursive: true });
 const problems: string[] = [];
 
 try {
-  for (const run of RUNS) {
+  for (const run of onlyDemo ? [] : RUNS) {
     for (const theme of THEMES) await walk(browser, run, theme);
   }
+  await demoSignIn(browser);
 } finally {
   await browser.close();
   await keyway.close();
@@ -68,12 +78,7 @@ if (problems.length > 0) {
 async function walk(browser: Browser, run: Run, theme: (typeof THEMES)[number]): Promise<void> {
   const context = await browser.newContext({ colorScheme: theme, viewport: { width: run.width, height: run.fullPage ? 640 : 900 }, locale: run.locale });
   const open = async (): Promise<Page> => {
-    const page = await context.newPage();
-    page.setDefaultTimeout(5000);
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/.test(message.text())) problems.push(`${run.name} ${theme}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${run.name} ${theme}: ${error.message}`));
+    const page = watched(await context.newPage(), `${run.name} ${theme}`);
     await page.goto(await createLink(run.locale));
     await page.locator('keyway-providers [part~="provider"]').first().waitFor();
     return page;
@@ -116,6 +121,34 @@ async function walk(browser: Browser, run: Run, theme: (typeof THEMES)[number]):
   await qr.locator('keyway-qr [role="img"]').first().waitFor();
   await shoot(qr, '6-qr');
   await qr.close();
+  await context.close();
+}
+
+function watched(page: Page, label: string): Page {
+  page.setDefaultTimeout(5000);
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text())) problems.push(`${label}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${label}: ${error.message}`));
+  return page;
+}
+
+/** The demo host app after a sign-in by login URL: who is signed in, the access token's claims and its check against the JWKS. */
+async function demoSignIn(browser: Browser): Promise<void> {
+  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 1000 }, locale: 'en' });
+  const page = watched(await context.newPage(), 'demo-signin');
+  await page.goto(`${keyway.url}/demo/`);
+  await page.getByRole('button', { name: 'Get a login URL' }).click();
+  await page.getByRole('button', { name: 'Open it' }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(/\/demo\/#signin$/, { timeout: 10_000 });
+  await page.locator('#signed-in .check').waitFor();
+  await page.evaluate(() => document.fonts.ready);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) problems.push(`demo-signin: the page is ${overflow}px wider than the viewport`);
+  const file = join(OUT_DIR, 'demo-signin.png');
+  await page.screenshot({ path: file, animations: 'disabled' });
+  console.log(`wrote ${file}`);
   await context.close();
 }
 
