@@ -14,3 +14,4 @@ export * from './brand.js';
 export * from './user.js';
 export * from './oauth-client.js';
 export * from './login-url.js';
+export * from './mfa.js';

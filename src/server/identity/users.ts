@@ -5,6 +5,7 @@ import { newId } from '../security/tokens.js';
 import { isForeignKeyViolation, isUniqueViolation, type UniqueIndex } from '../store/constraints.js';
 import { decodeCursor, encodeCursor } from '../store/keyset.js';
 import type { Database, UserTable } from '../store/schema.js';
+import { deleteMfaOf } from './mfa.js';
 
 const EMAIL_INDEX: UniqueIndex = { name: 'users_email', table: 'users', columns: ['tenant_id', 'email_key'] };
 
@@ -213,6 +214,7 @@ async function deleteUserOnce(db: Kysely<Database>, tenantId: string, id: string
     const requests = trx.selectFrom('signin_requests').select('link_id').where('user_id', '=', id);
     await trx.updateTable('links').set({ expires_at: now }).where('id', 'in', requests).where('used_at', 'is', null).where('expires_at', '>', now).execute();
     await trx.updateTable('signin_requests').set({ user_id: null }).where('user_id', '=', id).execute();
+    await deleteMfaOf(trx, id);
     await trx.deleteFrom('users').where('id', '=', id).execute();
   });
 }

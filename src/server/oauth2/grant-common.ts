@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Services } from '../context.js';
+import { mfaStateOf } from '../identity/mfa.js';
 import { seedUserData, type SeedUserData } from '../identity/users.js';
 import type { Database, SignInMethod, TokenFamilyTable, UserTable } from '../store/schema.js';
 import type { AuthenticatedClient } from './client-auth.js';
@@ -72,7 +73,7 @@ export async function tokenAnswer(
   tokens: TokenService,
   issued: { family: TokenFamilyTable; user: UserTable; scope: string; refreshToken: string | undefined; nonce: string | null; withUserData: boolean; now: number },
 ): Promise<TokenAnswer> {
-  const access = await tokens.accessToken(issued.family, issued.scope, issued.now);
+  const access = await tokens.accessToken(issued.family, issued.scope, mfaStateOf(issued.user, issued.family), issued.now);
   const answer: TokenAnswer = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: issued.scope, code: 'OK' };
   if (issued.refreshToken !== undefined) answer.refresh_token = issued.refreshToken;
   if (hasScope(issued.scope, 'openid')) answer.id_token = await tokens.idToken(issued.family, { nonce: issued.nonce, accessToken: access.token, now: issued.now });

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import type { MfaState } from '../../protocol/index.js';
 import type { Services } from '../context.js';
+import { mfaStateOf } from '../identity/mfa.js';
 import { authenticateOAuthClient, type AuthenticatedClient } from './client-auth.js';
 import { NO_STORE } from './errors.js';
 import { readOAuthParameters, required } from './parameters.js';
@@ -20,6 +22,8 @@ export type Introspection =
       exp: number;
       iat: number;
       sid: string;
+      /** The session's MFA state now (an access token's own `mfa` claim is the state it was minted in). */
+      mfa: MfaState;
       token_type?: 'Bearer';
       jti?: string;
     };
@@ -31,10 +35,10 @@ async function asAccessToken(services: Services, client: AuthenticatedClient, to
   // A refresh token is one base64url word; a JWT has three.
   if (token.split('.').length !== 3) return undefined;
   try {
-    const { claims, user } = await services.tokens.resolveAccessToken(token);
+    const { claims, user, family } = await services.tokens.resolveAccessToken(token);
     if (claims.aud !== client.id) return INACTIVE;
     const { scope, client_id, sub, aud, iss, exp, iat, sid, jti } = claims;
-    return { active: true, token_type: 'Bearer', scope, client_id, username: user.email, sub, aud, iss, exp, iat, sid, jti };
+    return { active: true, token_type: 'Bearer', scope, client_id, username: user.email, sub, aud, iss, exp, iat, sid, mfa: mfaStateOf(user, family), jti };
   } catch (error) {
     if (error instanceof InvalidAccessToken) return INACTIVE;
     throw error;
@@ -61,6 +65,7 @@ async function asRefreshToken(services: Services, client: AuthenticatedClient, t
     exp: seconds(row.idle_expires_at),
     iat: seconds(row.created_at),
     sid: family.id,
+    mfa: mfaStateOf(user, family),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Kysely } from 'kysely';
+import type { MfaState } from '../../protocol/index.js';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken } from '../security/tokens.js';
 import type { Database, TokenFamilyTable, UserTable } from '../store/schema.js';
@@ -41,6 +42,8 @@ export interface AccessTokenClaims extends JWTPayload {
   sid: string;
   /** The tenant. */
   tid: string;
+  /** The session's MFA state when the token was minted; Keyway's own endpoints read the session's current one. */
+  mfa?: MfaState;
 }
 
 /** Why an access token was refused; the message goes to the client in `error_description`. */
@@ -89,10 +92,10 @@ export class TokenService {
     return this.options.lifetimes;
   }
 
-  async accessToken(family: TokenFamilyTable, scope: string, now: number): Promise<{ token: string; expiresIn: number }> {
+  async accessToken(family: TokenFamilyTable, scope: string, mfa: MfaState, now: number): Promise<{ token: string; expiresIn: number }> {
     const { kid, key } = await this.keys.signingKey();
     const expiresIn = this.options.lifetimes.access_token;
-    const token = await new SignJWT({ scope, sid: family.id, tid: family.tenant_id, client_id: family.client_id })
+    const token = await new SignJWT({ scope, sid: family.id, tid: family.tenant_id, client_id: family.client_id, mfa })
       .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.options.issuer)
       .setSubject(family.user_id)

@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
  * a 256-bit token cannot be guessed, so for those only failures are counted, while short codes
  * (pairing codes, MFA codes) are also checked before the guess is looked at.
  */
-export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures', 'client_auth_failures'] as const;
+export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures', 'client_auth_failures', 'mfa_session_failures', 'mfa_user_failures'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitRule {
@@ -28,6 +28,8 @@ export const DEFAULT_LIMITS: LimitRules = {
   mfa_code_failures: { points: 20, seconds: 900, blockSeconds: 900 },
   mfa_account_failures: { points: 10, seconds: 900, blockSeconds: 900 },
   client_auth_failures: { points: 20, seconds: 60, blockSeconds: 300 },
+  mfa_session_failures: { points: 5, seconds: 900, blockSeconds: 900 },
+  mfa_user_failures: { points: 10, seconds: 900, blockSeconds: 900 },
 };
 
 /**
@@ -59,6 +61,8 @@ const MESSAGES: Record<LimitName, string> = {
   mfa_code_failures: 'Too many wrong codes were entered from your address.',
   mfa_account_failures: 'Too many wrong codes were entered for this account.',
   client_auth_failures: 'Too many requests with wrong OAuth client credentials from your address.',
+  mfa_session_failures: 'Too many wrong MFA codes were entered in this session.',
+  mfa_user_failures: 'Too many wrong MFA codes were entered for this user.',
 };
 
 export class RateLimitedError extends ApiError {
@@ -119,6 +123,11 @@ export class RateLimits {
       if (rejection instanceof RateLimiterRes) return new RateLimitedError(name, rejection.msBeforeNext / 1000);
       throw rejection;
     }
+  }
+
+  /** Takes back one event counted for `key`: an attempt counted before its check that turned out right. */
+  async refund(name: LimitName, key: string): Promise<void> {
+    await this.#limiters.get(name)?.limiter.reward(key, 1);
   }
 
   /** Counts one event and throws the 429 at once when it went over. */

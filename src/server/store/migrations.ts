@@ -338,6 +338,32 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('signin_requests').addColumn('parent_link_id', 'text').execute();
     },
   },
+  '0012_mfa': {
+    async up(db: Kysely<unknown>) {
+      // One TOTP factor per user: unconfirmed from setup until the first code verifies it.
+      await db.schema
+        .createTable('mfa_factors')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().unique().references('users.id'))
+        .addColumn('sealed_secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('confirmed_at', 'bigint')
+        // The TOTP time step last accepted: a code of that step or an earlier one is a replay, on every instance.
+        .addColumn('last_used_step', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('recovery_codes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('recovery_codes_user').on('recovery_codes').columns(['user_id', 'code_hash']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

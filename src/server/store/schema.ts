@@ -260,6 +260,28 @@ export interface MailOutboxTable {
   created_at: number;
 }
 
+/** A user's TOTP factor; `confirmed_at` null until the first code verifies the setup. */
+export interface MfaFactorTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  /** The base32 secret, sealed. */
+  sealed_secret: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** The TOTP time step of the last code accepted; codes of that step or earlier are refused as replays. */
+  last_used_step: number | null;
+}
+
+/** Single-use recovery codes, stored as SHA-256 digests salted with the user's id. */
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 /** rate-limiter-flexible's counters: points used under a key until `expire` (epoch ms). */
 export interface RateLimitTable {
   key: string;
@@ -286,4 +308,6 @@ export interface Database {
   refresh_tokens: RefreshTokenTable;
   signing_keys: SigningKeyTable;
   mail_outbox: MailOutboxTable;
+  mfa_factors: MfaFactorTable;
+  recovery_codes: RecoveryCodeTable;
 }
