@@ -314,7 +314,8 @@ export class KeywayWizard extends KeywayElement {
       this.scheduleRedirect(step.redirectUrl);
     } else if (step.kind === 'signed-in') {
       // The redirect carries the app's one-time code: it goes to the app's redirect URI and nowhere else, never in a message.
-      this.scheduleRedirect(step.redirectUrl);
+      // The user asked to sign in and the code lives a minute: go at once rather than after the countdown.
+      this.scheduleRedirect(step.redirectUrl, 0);
     } else if (step.kind === 'failure' && !step.retryable) {
       // A retryable failure is not an outcome yet: the host hears of it only if the user gives up.
       this.announceFailure(flow.id, step, flow.hostOrigins);
@@ -331,9 +332,9 @@ export class KeywayWizard extends KeywayElement {
     this.scheduleRedirect(failure.redirectUrl);
   }
 
-  private scheduleRedirect(url: string | undefined): void {
+  private scheduleRedirect(url: string | undefined, delayMs?: number): void {
     if (!url || !isHttpUrl(url)) return;
-    const delay = Number.isFinite(this.redirectDelay) && this.redirectDelay >= 0 ? this.redirectDelay : 3000;
+    const delay = delayMs ?? (Number.isFinite(this.redirectDelay) && this.redirectDelay >= 0 ? this.redirectDelay : 3000);
     this.countdown.start(url, delay);
   }
 
