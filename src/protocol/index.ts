@@ -15,3 +15,4 @@ export * from './user.js';
 export * from './oauth-client.js';
 export * from './login-url.js';
 export * from './mfa.js';
+export * from './user-token.js';

@@ -21,6 +21,7 @@ import { pairingRoutes } from './routes/pairing.js';
 import { usersSelfRoutes } from './routes/users-self.js';
 import { oauthClientRoutes } from './routes/oauth-clients.js';
 import { userRoutes } from './routes/users.js';
+import { userTokenRoutes } from './routes/user-token.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -46,6 +47,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1', loginUrlRoutes(services));
   app.route('/api/v1', tenantWebhookRoutes(services));
   app.route('/api/v1', userRoutes(services));
+  app.route('/api/v1', userTokenRoutes(services));
   app.route('/api/v1', oauthClientRoutes(services));
   app.route('/api/v1', brandRoutes(services));
   app.route('/api/v1', openApiRoutes(services.publicUrl));

@@ -10,12 +10,14 @@ import { obviousPrivateDestination } from './security/outbound.js';
 import { Sealer } from './security/sealer.js';
 import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
+import type { ApiKeyKind } from './store/schema.js';
 import { createApiKey, revokeApiKeys } from './store/tenants.js';
 
 const USAGE = `Usage:
   keyway start [--demo]                       start the server (--demo: demo provider and the demo app at /demo)
-  keyway keys create [--tenant NAME] [--label LABEL]
-                                              create an API key (the tenant is created if new)
+  keyway keys create [--tenant NAME] [--label LABEL] [--kind api|private-token]
+                                              create an API key (the tenant is created if new); --kind private-token:
+                                              a key that only mints user tokens, as Bearer at POST /api/v1/user/token
   keyway keys rotate-signing                  new key for access and ID tokens; the old one stays published until its tokens expire
   keyway clients create --tenant NAME --redirect-uri URI [--redirect-uri URI…] [--name NAME] [--public]
                         [--grant authorization_code|refresh_token|password …]
@@ -101,21 +103,36 @@ function stopOnSignals(close: () => Promise<void>, graceMs: number): void {
   process.on('SIGTERM', onSignal);
 }
 
-async function createKey(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { tenant: { type: 'string', default: 'default' }, label: { type: 'string' } } });
+const KEY_KINDS: Record<string, ApiKeyKind> = { api: 'api', 'private-token': 'private_token' };
+
+async function createKey(args: string[]): Promise<number> {
+  const problem = (message: string) => {
+    console.error(`keyway keys create: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { tenant: { type: 'string', default: 'default' }, label: { type: 'string' }, kind: { type: 'string', default: 'api' } } }));
+  } catch (error) {
+    return problem(error instanceof Error ? error.message : String(error));
+  }
+  const kind = Object.hasOwn(KEY_KINDS, values.kind) ? KEY_KINDS[values.kind] : undefined;
+  if (!kind) return problem(`--kind must be api or private-token, not "${values.kind}"`);
   const { config, warnings } = loadConfig(process.env);
   for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
   const store = await openStore({ url: config.databaseUrl });
   try {
     const created = await createApiKey(store.db, new Sealer(config.encryptionKey), {
       tenantName: values.tenant,
+      kind,
       now: Date.now(),
       ...(values.label ? { label: values.label } : {}),
     });
     console.log(`Tenant: ${values.tenant}`);
-    console.log(`API key: ${created.apiKey}`);
+    console.log(kind === 'private_token' ? `Private token key: ${created.apiKey} (only for POST /api/v1/user/token, from your backend)` : `API key: ${created.apiKey}`);
     if (created.webhookSecret) console.log(`Webhook secret: ${created.webhookSecret}`);
     console.log('Keep them safe: they are shown once.');
+    return 0;
   } finally {
     await store.close();
   }

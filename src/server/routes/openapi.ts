@@ -23,6 +23,10 @@ import {
   User,
   UserCreateRequest,
   UserDeleted,
+  UserTokenAnswer,
+  UserTokenRequest,
+  UserTokenSettings,
+  UserTokenSettingsRequest,
   UserList,
   UserStatusRequest,
   UserUpdateRequest,
@@ -41,7 +45,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
     info: { title: 'Keyway API', version: '1' },
     servers: [{ url: publicUrl }],
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' }, flowToken: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' }, flowToken: { type: 'http', scheme: 'bearer' }, privateTokenKey: { type: 'http', scheme: 'bearer', description: 'The tenant’s private token key (kwpt_…)' } },
       schemas: {
         LinkRequest: schema(LinkRequest),
         HostedAuthURL: schema(HostedAuthUrl),
@@ -67,6 +71,10 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         OAuthClientRequest: schema(OAuthClientRequest),
         LoginUrlRequest: schema(LoginUrlRequest),
         LoginUrl: schema(LoginUrl),
+        UserTokenRequest: schema(UserTokenRequest),
+        UserTokenAnswer: schema(UserTokenAnswer),
+        UserTokenSettings: schema(UserTokenSettings),
+        UserTokenSettingsRequest: schema(UserTokenSettingsRequest),
         TenantWebhook: schema(TenantWebhook),
         IdentityWebhookEvent: schema(IdentityWebhookEvent),
       },
@@ -133,6 +141,23 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           security: [{ apiKey: [] }],
           requestBody: { required: false, ...json('LoginUrlRequest') },
           responses: { 201: { description: 'The login URL', ...json('LoginUrl') }, ...errors(400, 401, 404, 409, 415, 422) },
+        },
+      },
+      '/api/v1/user/token': {
+        post: {
+          summary: 'A single-use user token that signs the user in at /login/?token= (seed 002); creates the user on first use',
+          security: [{ privateTokenKey: [] }],
+          requestBody: { required: true, ...json('UserTokenRequest') },
+          responses: { 200: { description: 'The token', ...json('UserTokenAnswer') }, ...errors(400, 401, 409, 415, 422, 429) },
+        },
+      },
+      '/api/v1/user/token/settings': {
+        get: { summary: 'How long your user tokens live', security: [{ apiKey: [] }], responses: { 200: { description: 'The settings', ...json('UserTokenSettings') }, ...errors(401) } },
+        put: {
+          summary: 'Set how long your user tokens live (60 to 3600 s; null: the default, 600)',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('UserTokenSettingsRequest') },
+          responses: { 200: { description: 'The settings', ...json('UserTokenSettings') }, ...errors(400, 401, 415, 422) },
         },
       },
       '/api/v1/webhook': {

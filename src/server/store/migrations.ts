@@ -364,6 +364,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('recovery_codes_user').on('recovery_codes').columns(['user_id', 'code_hash']).execute();
     },
   },
+  '0013_user_tokens': {
+    async up(db: Kysely<unknown>) {
+      // 'private_token' keys only mint user tokens (seed 002); ordinary 'api' keys cannot, nor can these call the rest.
+      await db.schema.alterTable('api_keys').addColumn('kind', 'text', (c) => c.notNull().defaultTo('api')).execute();
+      // Seconds a user token lives; null: the default.
+      await db.schema.alterTable('tenants').addColumn('user_token_ttl_seconds', 'integer').execute();
+      // The host's `uid` for the user, as a slow salted hash; null until the first user token binds one.
+      await db.schema.alterTable('users').addColumn('uid_hash', 'text').execute();
+      // One row per minted token, so its jti is used once. No foreign key to users: deleting a user
+      // need not know of this table, and a token whose user is gone finds no user and is refused.
+      await db.schema
+        .createTable('user_tokens')
+        .addColumn('jti_hash', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

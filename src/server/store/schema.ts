@@ -5,12 +5,18 @@ export interface TenantTable {
   sealed_webhook_secret: string;
   /** Receives the sign-in half's events; null when the tenant set none. */
   webhook_url: string | null;
+  /** How long its user tokens live (seed 002); null: USER_TOKEN_TTL.default. */
+  user_token_ttl_seconds: number | null;
   created_at: number;
 }
+
+/** `api`: X-API-KEY for the whole API; `private_token`: only mints user tokens, as a Bearer key (seed 002). */
+export type ApiKeyKind = 'api' | 'private_token';
 
 export interface ApiKeyTable {
   id: string;
   tenant_id: string;
+  kind: ApiKeyKind;
   key_hash: string;
   label: string | null;
   created_at: number;
@@ -140,6 +146,11 @@ export interface UserTable {
   timezone: string | null;
   mfa_enabled: number;
   has_password: number;
+  /**
+   * The host's `uid` for this user (seed 002), slow-hashed; null until a user token binds one.
+   * Optional here so that code making users need not know of it.
+   */
+  uid_hash?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -282,6 +293,16 @@ export interface RecoveryCodeTable {
   used_at: number | null;
 }
 
+/** A user token minted (seed 002): its jti, hashed, is used at most once, before `expires_at`. */
+export interface UserTokenTable {
+  jti_hash: string;
+  tenant_id: string;
+  user_id: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
 /** rate-limiter-flexible's counters: points used under a key until `expire` (epoch ms). */
 export interface RateLimitTable {
   key: string;
@@ -308,6 +329,7 @@ export interface Database {
   refresh_tokens: RefreshTokenTable;
   signing_keys: SigningKeyTable;
   mail_outbox: MailOutboxTable;
+  user_tokens: UserTokenTable;
   mfa_factors: MfaFactorTable;
   recovery_codes: RecoveryCodeTable;
 }

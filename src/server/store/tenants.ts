@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, safeEqual, sha256 } from '../security/tokens.js';
-import type { Database, TenantTable } from './schema.js';
+import type { ApiKeyKind, Database, TenantTable } from './schema.js';
 
 export interface CreatedKey {
   tenantId: string;
+  kind: ApiKeyKind;
   /** Shown once; only its digest is stored. */
   apiKey: string;
   /** Shown when the tenant is new: the secret that signs its webhooks. */
@@ -25,7 +26,7 @@ export async function ensureTenant(
   const existing = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
   if (existing) return { tenant: existing };
   const webhookSecret = `whsec_${newToken()}`;
-  const candidate: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), webhook_url: null, created_at: now };
+  const candidate: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), webhook_url: null, user_token_ttl_seconds: null, created_at: now };
   await db.insertInto('tenants').values(candidate).onConflict((oc) => oc.column('name').doNothing()).execute();
   const tenant = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
   return tenant.id === candidate.id ? { tenant, webhookSecret } : { tenant };
@@ -36,20 +37,27 @@ export async function tenantWebhookSecret(db: Kysely<Database>, sealer: Sealer, 
   return sealer.open(row.sealed_webhook_secret);
 }
 
-/** API keys look like `kw_<key id>_<secret>`; the id finds the row, the digest is compared in constant time. */
+/** Each kind has its own prefix, so a key shows what it is, and one sent to the wrong place is refused by its shape. */
+const KEY_PREFIX: Record<ApiKeyKind, string> = { api: 'kw', private_token: 'kwpt' };
+
+/**
+ * API keys look like `kw_<key id>_<secret>`, private token keys `kwpt_<key id>_<secret>`; the id
+ * finds the row, the digest is compared in constant time.
+ */
 export async function createApiKey(
   db: Kysely<Database>,
   sealer: Sealer,
-  options: { tenantName: string; label?: string; now: number },
+  options: { tenantName: string; label?: string; kind?: ApiKeyKind; now: number },
 ): Promise<CreatedKey> {
   const { tenant, webhookSecret } = await ensureTenant(db, sealer, options.tenantName, options.now);
+  const kind = options.kind ?? 'api';
   const id = newToken(9);
-  const apiKey = `kw_${id}_${newToken()}`;
+  const apiKey = `${KEY_PREFIX[kind]}_${id}_${newToken()}`;
   await db
     .insertInto('api_keys')
-    .values({ id, tenant_id: tenant.id, key_hash: sha256(apiKey), label: options.label ?? null, created_at: options.now, revoked_at: null })
+    .values({ id, tenant_id: tenant.id, kind, key_hash: sha256(apiKey), label: options.label ?? null, created_at: options.now, revoked_at: null })
     .execute();
-  return { tenantId: tenant.id, apiKey, ...(webhookSecret ? { webhookSecret } : {}) };
+  return { tenantId: tenant.id, kind, apiKey, ...(webhookSecret ? { webhookSecret } : {}) };
 }
 
 export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, label: string, now: number, options: { createdBefore?: number } = {}): Promise<void> {
@@ -58,13 +66,21 @@ export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, labe
   await query.execute();
 }
 
-const API_KEY_SHAPE = /^kw_([A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{43}$/;
+const KEY_SHAPE: Record<ApiKeyKind, RegExp> = {
+  api: /^kw_([A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{43}$/,
+  private_token: /^kwpt_([A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{43}$/,
+};
 
-/** The tenant id for a valid, unrevoked key; undefined otherwise. */
-export async function tenantForApiKey(db: Kysely<Database>, apiKey: string): Promise<string | undefined> {
-  const id = API_KEY_SHAPE.exec(apiKey)?.[1];
+/** Whether `key` has the shape of a key of `kind` (not whether it is valid): for a clearer refusal. */
+export function looksLikeKey(key: string, kind: ApiKeyKind): boolean {
+  return KEY_SHAPE[kind].test(key);
+}
+
+/** The tenant id for a valid, unrevoked key of `kind` (by default an ordinary API key); undefined otherwise. */
+export async function tenantForApiKey(db: Kysely<Database>, apiKey: string, kind: ApiKeyKind = 'api'): Promise<string | undefined> {
+  const id = KEY_SHAPE[kind].exec(apiKey)?.[1];
   if (!id) return undefined;
-  const row = await db.selectFrom('api_keys').select(['tenant_id', 'key_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
-  if (!row || row.revoked_at !== null || !safeEqual(row.key_hash, sha256(apiKey))) return undefined;
+  const row = await db.selectFrom('api_keys').select(['tenant_id', 'kind', 'key_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.kind !== kind || row.revoked_at !== null || !safeEqual(row.key_hash, sha256(apiKey))) return undefined;
   return row.tenant_id;
 }
