@@ -75,6 +75,16 @@ export type UserUpdateRequest = z.infer<typeof UserUpdateRequest>;
 export const UserStatusRequest = z.strictObject({ status: UserStatus }, unknownFields);
 export type UserStatusRequest = z.infer<typeof UserStatusRequest>;
 
+/** A new password's length in characters (Unicode code points); the server also refuses common and email-based ones. */
+export const PASSWORD_LENGTH = { min: 12, max: 256 } as const;
+
+/**
+ * `PUT /api/v1/users/{id}/password`. Only a bound on the size here: the policy (length, common
+ * passwords, the user's email) is the server's, and its 422 names the rule that failed.
+ */
+export const UserPasswordRequest = z.strictObject({ password: z.string({ error: 'must be a string' }).check(z.maxLength(1024, 'must be at most 1024 characters')) }, unknownFields);
+export type UserPasswordRequest = z.infer<typeof UserPasswordRequest>;
+
 /** A user as the API shows it: seed 004's fields plus Keyway's. */
 export const User = z.object({
   object: z.literal('User'),
@@ -88,6 +98,10 @@ export const User = z.object({
   timezone: z.nullable(z.string()),
   mfa_enabled: z.boolean(),
   has_password: z.boolean(),
+  /** Password sign-ins that failed in a row (reset by a good one, by a new password, or after a day without failures). */
+  failed_sign_ins: z.number(),
+  /** Until when password sign-in is refused after too many failures; null when it is not. */
+  locked_until: z.nullable(z.iso.datetime()),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -1,4 +1,5 @@
 import type { FlowEngine } from './flows/engine.js';
+import type { PasswordSignIn } from './identity/password-sign-in.js';
 import type { DemoInbox } from './messages/mail-transport.js';
 import type { SignedIn, TokenService } from './oauth2/tokens.js';
 import type { ProviderCatalogue } from './providers/catalogue.js';
@@ -26,6 +27,8 @@ export interface Services {
   clientAddress: ClientAddressOf;
   /** Signs, checks and rotates the tokens of sign-in sessions (OAuth 2.0 / OpenID Connect). */
   tokens: TokenService;
+  /** Users' passwords: the check at sign-in with its lockout, and setting one. */
+  passwords: PasswordSignIn;
   /** Call after committing a queued mail (enqueueMail) to send it now rather than at the next poll; unset where no mail worker runs. */
   onMailQueued?: () => void;
   /** Called after a commit that queued a webhook, so it goes out at once. */

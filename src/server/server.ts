@@ -22,6 +22,8 @@ import { httpDrainer, HTTP_TIMEOUTS, settlesWithin } from './shutdown.js';
 import { openStore, type Store } from './store/database.js';
 import { startRenewalWorker } from './accounts/renewal.js';
 import { startLinkExpiryWorker } from './flows/link-expiry.js';
+import { PasswordSignIn } from './identity/password-sign-in.js';
+import type { LockoutRules } from './identity/password-lockout.js';
 import { SignInFlow } from './identity/signin-flow.js';
 import { signInMail } from './identity/signin-mail.js';
 import { newMagicLink } from './identity/signin-links.js';
@@ -72,6 +74,8 @@ export function createServices(options: {
   trustedProxies?: number;
   /** Default: the built-in token lifetimes. */
   tokenLifetimes?: TokenLifetimes;
+  /** Default: DEFAULT_LOCKOUT (5 per account, 20 per address). */
+  passwordLockout?: LockoutRules;
   /** Called after a commit that queued a mail (the mail worker's kick). */
   onMailQueued?: () => void;
   /** Demo mode without SMTP: where the mail worker puts mail, for the demo page. */
@@ -106,6 +110,7 @@ export function createServices(options: {
     limits,
     clientAddress: clientAddressOf(options.trustedProxies ?? 0),
     tokens: new TokenService({ db: store.db, sealer, issuer: publicUrl, clock, lifetimes: options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES }),
+    passwords: new PasswordSignIn(store.db, undefined, options.passwordLockout),
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
     ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
     ...(options.demoInbox ? { demoInbox: options.demoInbox } : {}),

@@ -12,7 +12,7 @@ type ErrorJson = { error: { code: string; message: string } };
 type UserJson = Record<string, unknown> & { id: string; email: string; type: string; status: string; updated_at: string };
 type ListJson = { object: string; items: UserJson[]; cursor: string | null };
 
-const USER_FIELDS = ['created_at', 'email', 'first_name', 'has_password', 'id', 'last_name', 'mfa_enabled', 'object', 'phone_number', 'status', 'timezone', 'type', 'updated_at'];
+const USER_FIELDS = ['created_at', 'email', 'failed_sign_ins', 'first_name', 'has_password', 'id', 'last_name', 'locked_until', 'mfa_enabled', 'object', 'phone_number', 'status', 'timezone', 'type', 'updated_at'];
 
 for (const dialect of dialects()) {
   describe(`users API (${dialect.name})`, { skip: dialect.skip }, () => {

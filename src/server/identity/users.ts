@@ -5,6 +5,7 @@ import { newId } from '../security/tokens.js';
 import { isForeignKeyViolation, isUniqueViolation, type UniqueIndex } from '../store/constraints.js';
 import { decodeCursor, encodeCursor } from '../store/keyset.js';
 import type { Database, UserTable } from '../store/schema.js';
+import type { PasswordLockoutView } from './password-sign-in.js';
 import { deleteMfaOf } from './mfa.js';
 
 const EMAIL_INDEX: UniqueIndex = { name: 'users_email', table: 'users', columns: ['tenant_id', 'email_key'] };
@@ -22,7 +23,8 @@ function emailTaken(): ApiError {
   return new ApiError(409, 'email_taken', 'Another user of yours already has this email address.', { field: 'email' });
 }
 
-export function userView(row: UserTable): User {
+/** `lockout` comes from PasswordSignIn.lockoutViews: the counters live in their own table. */
+export function userView(row: UserTable, lockout: PasswordLockoutView): User {
   return {
     object: 'User',
     id: row.id,
@@ -35,6 +37,8 @@ export function userView(row: UserTable): User {
     timezone: row.timezone,
     mfa_enabled: row.mfa_enabled === 1,
     has_password: row.has_password === 1,
+    failed_sign_ins: lockout.failed_sign_ins,
+    locked_until: lockout.locked_until,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };
@@ -131,6 +135,7 @@ export async function createUser(db: Kysely<Database>, tenantId: string, request
     timezone: request.timezone ?? null,
     mfa_enabled: 0,
     has_password: 0,
+    password_hash: null,
     created_at: now,
     updated_at: now,
   };

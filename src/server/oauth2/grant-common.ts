@@ -10,10 +10,12 @@ import { scopesOf } from './tokens.js';
 
 /** What a grant module gets: its own parameters only (the token endpoint dropped the rest). */
 export interface GrantContext<Parameter extends string> {
-  services: Pick<Services, 'store' | 'tokens' | 'sealer' | 'onWebhookQueued'>;
+  services: Pick<Services, 'store' | 'tokens' | 'sealer' | 'onWebhookQueued' | 'passwords'>;
   client: AuthenticatedClient;
   parameters: Partial<Record<Parameter, string>>;
   now: number;
+  /** The caller's address, as the rate limits key it (the password grant counts failures per address). */
+  clientAddress: string;
 }
 
 /** One module per grant, as node-oidc-provider's `lib/actions/grants/*`: its type, its parameters, its handler. */

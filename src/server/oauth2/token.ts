@@ -16,6 +16,6 @@ export async function tokenEndpoint(c: Context, services: Services): Promise<Res
   const grant = GRANTS.get(grantType);
   if (!grant) throw new UnsupportedGrantType(`This server does not offer the ${grantType} grant.`);
   if (!client.grantTypes.some((allowed) => allowed === grantType)) throw new UnauthorizedClient(`This client may not use the ${grantType} grant.`);
-  const answer = await grant.handler({ services, client, parameters: pick(parameters, grant.parameters), now: services.clock() });
+  const answer = await grant.handler({ services, client, parameters: pick(parameters, grant.parameters), now: services.clock(), clientAddress: services.clientAddress(c) });
   return c.json(answer, 200, NO_STORE);
 }

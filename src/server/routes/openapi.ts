@@ -28,6 +28,7 @@ import {
   UserTokenSettings,
   UserTokenSettingsRequest,
   UserList,
+  UserPasswordRequest,
   UserStatusRequest,
   UserUpdateRequest,
   WebhookEvent,
@@ -65,6 +66,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         UserCreateRequest: schema(UserCreateRequest),
         UserUpdateRequest: schema(UserUpdateRequest),
         UserStatusRequest: schema(UserStatusRequest),
+        UserPasswordRequest: schema(UserPasswordRequest),
         OAuthClient: schema(OAuthClient),
         OAuthClientList: schema(OAuthClientList),
         OAuthClientDeleted: schema(OAuthClientDeleted),
@@ -169,6 +171,16 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           responses: { 200: { description: 'The URL', ...json('TenantWebhook') }, ...errors(400, 401, 415, 422) },
         },
         delete: { summary: 'Send sign-in events nowhere', security: [{ apiKey: [] }], responses: { 204: { description: 'Removed' }, ...errors(401) } },
+      },
+      '/api/v1/users/{id}/password': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        put: {
+          summary: "Set the user's password (ends its sessions); 422 names the policy rule that failed",
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('UserPasswordRequest') },
+          responses: { 204: { description: 'Set' }, ...errors(400, 401, 404, 415, 422) },
+        },
+        delete: { summary: "Remove the user's password", security: [{ apiKey: [] }], responses: { 204: { description: 'Removed' }, ...errors(401, 404) } },
       },
       '/api/v1/users/{id}/status': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],

@@ -385,6 +385,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_passwords': {
+    async up(db: Kysely<unknown>) {
+      // An argon2id PHC string (algorithm, parameters and salt inside); null: the user has no password.
+      await db.schema.alterTable('users').addColumn('password_hash', 'text').execute();
+      // Failed password sign-ins per key (a user, an unknown address, a client address) and the lock they led to.
+      await db.schema
+        .createTable('password_failures')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('password_failures_updated').on('password_failures').column('updated_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

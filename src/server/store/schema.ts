@@ -146,6 +146,8 @@ export interface UserTable {
   timezone: string | null;
   mfa_enabled: number;
   has_password: number;
+  /** argon2id, PHC format; never leaves the server (userView and seedUserData pick their fields). */
+  password_hash: string | null;
   /**
    * The host's `uid` for this user (seed 002), slow-hashed; null until a user token binds one.
    * Optional here so that code making users need not know of it.
@@ -303,6 +305,14 @@ export interface UserTokenTable {
   created_at: number;
 }
 
+/** Failed password sign-ins under one key (`user:…`, `email:…`, `address:…`); see identity/password-lockout.ts. */
+export interface PasswordFailureTable {
+  key: string;
+  failures: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
 /** rate-limiter-flexible's counters: points used under a key until `expire` (epoch ms). */
 export interface RateLimitTable {
   key: string;
@@ -332,4 +342,5 @@ export interface Database {
   user_tokens: UserTokenTable;
   mfa_factors: MfaFactorTable;
   recovery_codes: RecoveryCodeTable;
+  password_failures: PasswordFailureTable;
 }

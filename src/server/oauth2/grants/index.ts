@@ -1,9 +1,10 @@
 import type { Grant } from '../grant-common.js';
 import { authorizationCodeGrant } from './authorization-code.js';
+import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
 /**
  * The grants the token endpoint dispatches to, by `grant_type`. Each is one module; adding one
- * (seed 001's `password`, in `password.ts`) is an entry here, and discovery lists it on its own.
+ * is an entry here, and discovery lists it on its own.
  */
-export const GRANTS: ReadonlyMap<string, Grant> = new Map<string, Grant>([authorizationCodeGrant, refreshTokenGrant].map((grant) => [grant.grantType, grant as Grant]));
+export const GRANTS: ReadonlyMap<string, Grant> = new Map<string, Grant>([authorizationCodeGrant, refreshTokenGrant, passwordGrant].map((grant) => [grant.grantType, grant as Grant]));
