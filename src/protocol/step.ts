@@ -31,6 +31,8 @@ export const Field = z.object({
   /** The HTML `autocomplete` token, so password managers can fill the field. */
   autocomplete: z.optional(z.string()),
   options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
+  /** What the field starts with (an authorization request's `login_hint`); the user may change it. */
+  value: z.optional(z.string().check(z.maxLength(1024))),
 });
 export type Field = z.infer<typeof Field>;
 

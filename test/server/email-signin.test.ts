@@ -95,6 +95,13 @@ for (const dialect of dialects()) {
       assert.equal(late.step['reason'], 'link_used');
     });
 
+    it('starts the email field with the request’s login_hint', async () => {
+      const response = await authorize({ ...good(), login_hint: 'ann@example.com' });
+      const code = new URL(response.headers.get('location') as string, 'http://keyway.test').searchParams.get('code');
+      const { flow } = (await (await postJson(h.app, '/api/v1/flows', { link: code })).json()) as { flow: FlowJson };
+      assert.equal((flow.step['fields'] as { value?: string }[])[0]?.value, 'ann@example.com');
+    });
+
     it('refuses bad authorization requests: on a page until the redirect URI is trusted, at the redirect URI after', async () => {
       const page = async (params: Record<string, string>) => {
         const response = await authorize(params);

@@ -124,6 +124,16 @@ describe('<keyway-credentials>', () => {
     });
   });
 
+  it('starts a field with the value the server gave (a login hint), and sends what the user made of it', async () => {
+    const el = await renderForm({ ...withFields({ name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'email', value: 'ann@example.com' }), appName: 'Acme CRM' });
+    expect(control(el, 'email').value).to.equal('ann@example.com');
+    expect(submitButton(el).textContent!.trim()).to.equal('Continue');
+    fill(el, { email: 'ann.lee@example.com' });
+    setTimeout(() => submitButton(el).click());
+    const event = await oneEvent<KeywaySubmitEvent>(el, 'keyway-submit');
+    expect(event.input).to.deep.equal({ kind: 'credentials', stepId: 'step-credentials', values: { email: 'ann.lee@example.com' } });
+  });
+
   describe('checks values with the server rules and says why next to the field', () => {
     const cases: Array<{ rule: string; field: Field; value: string; message: string }> = [
       { rule: 'required', field: { name: 'username', label: 'Username', type: 'text', required: true }, value: '', message: 'This field is required.' },

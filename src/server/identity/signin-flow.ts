@@ -86,7 +86,10 @@ export class SignInFlow {
     const request = await requestOf(db, link.id);
     const client = await db.selectFrom('oauth_clients').select(['name', 'revoked_at']).where('id', '=', request.client_id).executeTakeFirst();
     if (!client || client.revoked_at !== null) return 'access_denied';
-    if (request.method === 'email_code') return { kind: 'credentials', id: newStepId(), appName: client.name, fields: [EMAIL_FIELD] };
+    if (request.method === 'email_code') {
+      const hint = request.login_hint && /^[^\s@]+@[^\s@]+$/.test(request.login_hint) ? { value: request.login_hint } : {};
+      return { kind: 'credentials', id: newStepId(), appName: client.name, fields: [{ ...EMAIL_FIELD, ...hint }] };
+    }
     const user = request.user_id ? await this.#activeUser(db, link.tenant_id, request.user_id) : undefined;
     if (!user) return 'user_inactive';
     return { kind: 'confirm', id: newStepId(), email: maskEmail(user.email), appName: client.name };

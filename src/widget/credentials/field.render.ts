@@ -56,6 +56,7 @@ function renderInput(view: FieldView, describedBy: string): TemplateResult {
       name=${field.name}
       type=${inputType(view)}
       autocomplete=${field.autocomplete ?? nothing}
+      value=${field.value ?? nothing}
       ?required=${field.required}
       minlength=${field.minLength ?? nothing}
       maxlength=${field.maxLength ?? nothing}
