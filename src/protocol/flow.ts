@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { IsoDateTime, Locale, WebOrigin } from './common.js';
 import { Step } from './step.js';
+import { isInternalPath } from './url-rules.js';
 
 export const Brand = z.object({
   name: z.string(),
@@ -31,7 +32,18 @@ export const Flow = z.object({
 export type Flow = z.infer<typeof Flow>;
 
 /** `POST /api/v1/flows` */
-export const OpenFlowRequest = z.strictObject({ link: z.string().check(z.minLength(16), z.maxLength(128)) });
+/**
+ * `POST /api/v1/flows`: a link token, or a user token (seed 002) minted by the host's backend, with
+ * where to land in the host app afterwards (an internal path only).
+ */
+export const OpenFlowRequest = z.union([
+  z.strictObject({ link: z.string().check(z.minLength(16), z.maxLength(128)) }),
+  z.strictObject({
+    userToken: z.string().check(z.minLength(16), z.maxLength(4096)),
+    openOnboarding: z.optional(z.boolean()),
+    closeOnboardingRedirect: z.optional(z.string().check(z.refine(isInternalPath, 'must be a path inside the app, such as /dashboard'))),
+  }),
+]);
 export type OpenFlowRequest = z.infer<typeof OpenFlowRequest>;
 
 export const OpenFlowResponse = z.object({ token: z.string(), flow: Flow });

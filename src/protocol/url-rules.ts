@@ -35,3 +35,27 @@ export function isWebOrigin(value: unknown): value is string {
     return false;
   }
 }
+
+/**
+ * A path inside the host app, safe to redirect to on the app's own origin: one leading `/`, then
+ * no second `/` or `\` straight after it, no control characters, no scheme. Checked on the text and on
+ * each percent-decoding of it, since a browser or a proxy may decode `%2F%2F` into `//` on the way.
+ */
+export function isInternalPath(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return false;
+  let current = value;
+  for (let round = 0; round < 4; round += 1) {
+    if (!current.startsWith('/') || current.startsWith('//') || current.startsWith('/\\') || current.includes('\\')) return false;
+    if (/[\u0000-\u001f\u007f]/.test(current)) return false;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(current);
+    } catch {
+      return false;
+    }
+    if (decoded === current) return true;
+    current = decoded;
+  }
+  // Still decoding after several rounds: nobody writes a path like that by accident.
+  return false;
+}

@@ -23,6 +23,7 @@ let callback: Server;
 let callbackUrl: string;
 let dataDir: string;
 let apiKey: string;
+let privateTokenKey: string;
 let client: { id: string; secret: string };
 const EMAIL = 'grace@acme.test';
 
@@ -45,6 +46,7 @@ test.beforeAll(async () => {
   const { sealer } = keyway.services;
   const created = await createApiKey(db, sealer, { tenantName: 'acme', now: Date.now() });
   apiKey = created.apiKey;
+  privateTokenKey = (await createApiKey(db, sealer, { tenantName: 'acme', kind: 'private_token', now: Date.now() })).apiKey;
   await createUser(db, created.tenantId, { first_name: 'Grace', last_name: 'Hopper', email: EMAIL }, Date.now());
   const registered = await createClient(db, created.tenantId, { name: 'Acme CRM', redirect_uris: [callbackUrl] }, Date.now());
   client = { id: registered.row.id, secret: registered.clientSecret ?? '' };
@@ -171,4 +173,25 @@ test('a link preview that fetches the login URL, and one that renders it in a br
   await page.waitForURL(`${callbackUrl}?*`);
   expect(new URL(page.url()).searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   await user.close();
+});
+
+test('a user token (seed 002) in /login/?token= signs in and lands on closeOnboardingRedirect; other return paths are refused before the token is used', async ({ page, request }) => {
+  const mint = async () => {
+    const response = await request.post(`${keyway.url}/api/v1/user/token`, { headers: { authorization: `Bearer ${privateTokenKey}` }, data: { email: EMAIL, uid: 'grace-uid-1' } });
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { token: string }).token;
+  };
+  const token = await mint();
+  for (const path of ['//evil.example', '/\\evil.example', 'https://evil.example', '%2F%2Fevil.example', 'javascript:alert(1)']) {
+    const query = path.startsWith('%') ? path : encodeURIComponent(path);
+    const response = await page.goto(`${keyway.url}/login/?token=${token}&openOnboarding=true&closeOnboardingRedirect=${query}`);
+    expect(response?.status(), path).toBe(400);
+    await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(keyway.url);
+  }
+  await page.goto(`${keyway.url}/login/?token=${token}&openOnboarding=true&closeOnboardingRedirect=/dashboard/education`);
+  await page.waitForURL(`${callbackUrl}?*`);
+  const back = new URL(page.url());
+  expect(back.searchParams.get('return_to')).toBe('/dashboard/education');
+  expect(back.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
 });

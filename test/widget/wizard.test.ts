@@ -312,6 +312,14 @@ describe('<keyway-wizard>', () => {
     expect(el.posted.map((post) => post.message.type)).not.to.include('success');
   });
 
+  it('posts a user token instead of a link, with the return path, and goes to the app', async () => {
+    serve(flowWith(signedInStep, { type: 'signin', status: 'succeeded' }));
+    const el = await fixture<RecordingWizard>(`<recording-wizard user-token="eyJ.user.token-0123456789" return-to="/dashboard/education" redirect-delay="30"></recording-wizard>`);
+    await waitUntil(() => el.redirects.length > 0, 'no redirect');
+    expect(api!.requests[0]!.body).to.deep.equal({ userToken: 'eyJ.user.token-0123456789', closeOnboardingRedirect: '/dashboard/education' });
+    expect(el.redirects).to.deep.equal([signedInStep.redirectUrl]);
+  });
+
   it('offers the host’s own “send me a new link” page on an expired link that names one, and only an http(s) one', async () => {
     serve(apiError(410, 'link_expired', 'This link has expired.', { hostOrigins: [HOST], newLinkUrl: 'https://app.example.com/new-link?user=42' }));
     const el = await openWizard();

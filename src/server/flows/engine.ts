@@ -17,7 +17,7 @@ import { decodeFlow, failureStep, flowView, newFlowRecord, outcomeEvent, redirec
 import { ACCEPTED_INPUTS, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { refuseExpiredLink } from './link-expiry.js';
-import type { SignInFlow } from '../identity/signin-flow.js';
+import { userTokenRefusal, type SignInFlow } from '../identity/signin-flow.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
 import { saveConnectedAccount } from '../accounts/save-account.js';
 
@@ -95,6 +95,25 @@ export class FlowEngine {
       if (await db.selectFrom('flows').select('id').where('link_id', '=', link.id).executeTakeFirst()) return this.#openSignIn(link, now);
       throw error;
     }
+    return { token, flow: await this.#view(record) };
+  }
+
+  /**
+   * A user token (seed 002) posted by the sign-in page's script: the user is signed in at once and the
+   * flow starts at its end, the redirect to the app with a code. A refused token opens nothing.
+   */
+  async openWithUserToken(userToken: string, options: { host: string | undefined; returnTo?: string }): Promise<OpenFlowResponse> {
+    const now = this.#clock();
+    const token = newToken();
+    const record = await this.#options.store.db.transaction().execute(async (trx) => {
+      const signedIn = await this.#options.signIn.signInWithUserToken(trx, userToken, { now, ...options });
+      // Thrown, so the transaction rolls back: a refused token is not used up.
+      if ('failure' in signedIn) throw userTokenRefusal(signedIn.failure);
+      const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, 'succeeded', now, this.#flowTtlMs);
+      await trx.insertInto('flows').values(opened.row).execute();
+      return opened;
+    });
+    this.#options.onWebhookQueued?.();
     return { token, flow: await this.#view(record) };
   }
 

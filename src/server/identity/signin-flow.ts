@@ -12,7 +12,10 @@ import { newId, safeEqual, sha256 } from '../security/tokens.js';
 import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
 import { emailKey } from './users.js';
 import { queueIdentityEvent } from './events.js';
-import { useUpRelatedLinks } from './signin-links.js';
+import { clientGrantTypes, clientRedirectUris, defaultClient } from './clients.js';
+import { createSignInLink, useUpRelatedLinks, type SignInLinkRequest } from './signin-links.js';
+import { consumeUserToken } from './user-tokens.js';
+import { linkServedHere } from '../brands.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -44,6 +47,19 @@ interface EmailCodeState {
 /** The code in flight lives in the flow's sealed state, in the slot adapters use for theirs. */
 function pendingCode(record: FlowRecord): EmailCodeState | undefined {
   return record.state.adapter['emailCode'] as EmailCodeState | undefined;
+}
+
+/** What the wizard shows for a refused user token: the link errors it already knows, and why. */
+const USER_TOKEN_REFUSALS = {
+  token_invalid: new ApiError(404, 'link_not_found', 'This sign-in link is not valid.'),
+  token_used: new ApiError(409, 'link_used', 'This sign-in link has already been used. Ask the app for a new one.'),
+  token_expired: new ApiError(410, 'link_expired', 'This sign-in link has expired. Ask the app for a new one.'),
+  user_inactive: new ApiError(409, 'user_inactive', 'This account is not active, so it cannot sign in.'),
+  client_required: new ApiError(409, 'client_required', 'The app has no single OAuth client with one redirect URI to sign in to.'),
+} as const;
+
+export function userTokenRefusal(failure: keyof typeof USER_TOKEN_REFUSALS): ApiError {
+  return USER_TOKEN_REFUSALS[failure];
 }
 
 /** j•••@example.com: enough for the user to recognise, too little to harvest from a shared screen. */
@@ -216,12 +232,65 @@ export class SignInFlow {
     }
   }
 
+  /**
+   * A user token (seed 002) that the page's script posted: it is used up and the user signed in at
+   * once, for the tenant's only client and its only redirect URI. `returnTo` (an internal path, checked
+   * by the protocol) goes with the code as `return_to`, for the app to land there.
+   */
+  async signInWithUserToken(
+    trx: Transaction<Database>,
+    token: string,
+    options: { now: number; host: string | undefined; returnTo?: string },
+  ): Promise<{ link: LinkTable; step: Step } | { failure: keyof typeof USER_TOKEN_REFUSALS }> {
+    const { now } = options;
+    const subject = await consumeUserToken(trx, { issuer: this.deps.issuer }, token, now);
+    if ('failure' in subject) return subject;
+    // Like a link: on Keyway's domain or its own tenant's, never on another tenant's.
+    if (!(await linkServedHere(trx, options.host, this.deps.issuer, subject.tenantId))) return { failure: 'token_invalid' };
+    const client = await defaultClient(trx, subject.tenantId);
+    const redirectUris = client ? clientRedirectUris(client) : [];
+    if (!client || redirectUris.length !== 1 || !clientGrantTypes(client).includes('authorization_code')) return { failure: 'client_required' };
+    const request: SignInLinkRequest = {
+      client_id: client.id,
+      redirect_uri: redirectUris[0] as string,
+      scope: 'openid',
+      state: null,
+      nonce: null,
+      code_challenge: null,
+      code_challenge_method: null,
+      user_id: subject.userId,
+      login_hint: null,
+      method: 'user_token',
+      parent_link_id: null,
+    };
+    const { linkId } = await createSignInLink(trx, { tenantId: subject.tenantId, publicUrl: this.deps.issuer, now, expiresAt: now + 60_000, request });
+    await trx.updateTable('links').set({ used_at: now }).where('id', '=', linkId).execute();
+    const link = await trx.selectFrom('links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    const code = await issueAuthorizationCode(trx, {
+      tenantId: subject.tenantId,
+      clientId: client.id,
+      userId: subject.userId,
+      redirectUri: request.redirect_uri,
+      scope: request.scope,
+      nonce: null,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+      authMethod: 'user_token',
+      authTime: now,
+      now,
+    });
+    await queueIdentityEvent(trx, { tenantId: subject.tenantId, now, event: { status: 'USER_SIGNED_IN', user_id: subject.userId, client_id: client.id, method: 'user_token' } });
+    const redirectUrl = this.#codeRedirect({ ...request, link_id: linkId }, code, options.returnTo);
+    return { link, step: { kind: 'signed-in', id: newStepId(), appName: client.name, redirectUrl } };
+  }
+
   /** The redirect URI with the code, the app's state and the issuer (RFC 9207), keeping the URI's own query. */
-  #codeRedirect(request: SignInRequestTable, code: string): string {
+  #codeRedirect(request: SignInRequestTable, code: string, returnTo?: string): string {
     const url = new URL(request.redirect_uri);
     url.searchParams.set('code', code);
     if (request.state !== null) url.searchParams.set('state', request.state);
     url.searchParams.set('iss', this.deps.issuer);
+    if (returnTo !== undefined) url.searchParams.set('return_to', returnTo);
     return url.href;
   }
 

@@ -13,7 +13,7 @@ export type SignInLinkRequest = Omit<SignInRequestTable, 'link_id'>;
 export async function createSignInLink(
   db: Kysely<Database> | Transaction<Database>,
   options: { tenantId: string; request: SignInLinkRequest; expiresAt: number; publicUrl: string; now: number },
-): Promise<{ token: string }> {
+): Promise<{ token: string; linkId: string }> {
   const token = newToken();
   const linkId = newId();
   const insert = async (trx: Kysely<Database> | Transaction<Database>) => {
@@ -47,7 +47,7 @@ export async function createSignInLink(
   // Inside a caller's transaction (a magic link made with its flow's step), or in one of its own.
   if (db.isTransaction) await insert(db);
   else await db.transaction().execute(insert);
-  return { token };
+  return { token, linkId };
 }
 
 /** Where a sign-in link opens: the tenant's own domain when it has one, like its connect links. */

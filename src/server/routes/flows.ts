@@ -14,9 +14,13 @@ export function flowRoutes(services: Services): Hono<AppEnv> {
   app.post('/', async (c) => {
     const address = services.clientAddress(c);
     await limits.consume('flow_open', address);
-    const { link } = await parseJsonBody(c, OpenFlowRequest);
+    const request = await parseJsonBody(c, OpenFlowRequest);
     try {
-      return c.json(await services.engine.open(link, c.req.header('host')), 201);
+      if ('userToken' in request) {
+        const returnTo = request.closeOnboardingRedirect === undefined ? {} : { returnTo: request.closeOnboardingRedirect };
+        return c.json(await services.engine.openWithUserToken(request.userToken, { host: c.req.header('host'), ...returnTo }), 201);
+      }
+      return c.json(await services.engine.open(request.link, c.req.header('host')), 201);
     } catch (error) {
       // Unknown, used and expired links all count: each is a token someone tried.
       if (error instanceof ApiError && error.status < 500) throw (await limits.count('link_token_failures', address)) ?? error;

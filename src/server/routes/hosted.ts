@@ -8,6 +8,7 @@ import { ApiError } from '../errors.js';
 import { escapeHtml } from '../html.js';
 import { hostedPageCsp, setPageHeaders } from '../security/headers.js';
 import { sha256 } from '../security/tokens.js';
+import { isInternalPath } from '../../protocol/url-rules.js';
 
 interface WidgetAssets {
   script: string;
@@ -31,11 +32,20 @@ export function readWidgetAssets(widgetDir: string): WidgetAssets {
   return { script: `/${entry.file}`, styles: (entry.css ?? []).map((css) => `/${css}`), preloads: preloads.map((file) => `/${file}`) };
 }
 
+/** A refusal drawn without the wizard (nothing to run: the request itself is not valid). */
+function refusedPage(message: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign-in link not valid</title><link rel="stylesheet" href="/pair/pair.css"></head><body><main><h1>This sign-in link is not valid</h1><p class="status" role="alert">${escapeHtml(message)}</p></main></body></html>`;
+}
+
 /** `?theme=light|dark` forces the wizard's theme (a host matching its own page); anything else follows the system. */
 const THEMES = new Set(['light', 'dark']);
 
-function hostedPage(assets: WidgetAssets, page: { token: string; title: string; lang: string; theme: string | undefined }): string {
+function hostedPage(assets: WidgetAssets, page: { token: string; title: string; lang: string; theme: string | undefined; userToken?: { token: string; returnTo: string | undefined } }): string {
   const { token: linkToken, lang, theme } = page;
+  // A user token's page: the wizard posts the token (seed 002); the GET that drew the page did nothing.
+  const source = page.userToken
+    ? `user-token="${escapeHtml(page.userToken.token)}"${page.userToken.returnTo ? ` return-to="${escapeHtml(page.userToken.returnTo)}"` : ''}`
+    : `link="${escapeHtml(linkToken)}"`;
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
   const preloads = assets.preloads.map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}">`).join('');
   return `<!doctype html>
@@ -50,7 +60,7 @@ ${preloads}
 <script type="module" src="${escapeHtml(assets.script)}"></script>
 </head>
 <body>
-<main class="keyway-page"><keyway-wizard link="${escapeHtml(linkToken)}" heading-level="1"${theme ? ` theme="${theme}"` : ''}></keyway-wizard></main>
+<main class="keyway-page"><keyway-wizard ${source} heading-level="1"${theme ? ` theme="${theme}"` : ''}></keyway-wizard></main>
 </body>
 </html>`;
 }
@@ -100,7 +110,27 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
 
   app.get('/connect/:token', (c) => wizardPage(c, c.req.param('token')));
   // A GET only draws the page: the sign-in happens when the user confirms in it.
-  app.get('/login', (c) => wizardPage(c, c.req.query('code') ?? ''));
+  /**
+   * `/login/?token=<user token>&openOnboarding=…&closeOnboardingRedirect=/path` (seed 002). The return
+   * path must be one inside the app; anything else is refused here, before the token is touched.
+   */
+  async function userTokenPage(c: Context<AppEnv>, userToken: string): Promise<Response> {
+    assets ??= readWidgetAssets(services.widgetDir);
+    const returnTo = c.req.query('closeOnboardingRedirect');
+    setPageHeaders(c, hostedPageCsp([]));
+    if (returnTo !== undefined && !isInternalPath(returnTo)) {
+      return c.html(refusedPage('The address to return to is not a path inside the app, so this sign-in link cannot be used. Ask the app for a new one.'), 400);
+    }
+    const wellFormed = /^[A-Za-z0-9_.-]{16,4096}$/.test(userToken);
+    return c.html(hostedPage(assets, { token: '', title: 'Sign in', lang: 'en', theme: undefined, userToken: { token: wellFormed ? userToken : '', returnTo } }), wellFormed ? 200 : 404);
+  }
+
+  const login = (c: Context<AppEnv>) => {
+    const userToken = c.req.query('token');
+    return userToken !== undefined && c.req.query('code') === undefined ? userTokenPage(c, userToken) : wizardPage(c, c.req.query('code') ?? '');
+  };
+  app.get('/login', login);
+  app.get('/login/', login);
 
   return app;
 }

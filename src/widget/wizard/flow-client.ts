@@ -1,5 +1,5 @@
 import { flowStorageKey } from '../../protocol/constants.js';
-import type { Flow, OpenFlowResponse } from '../../protocol/flow.js';
+import type { Flow, OpenFlowRequest, OpenFlowResponse } from '../../protocol/flow.js';
 import type { StepInput } from '../../protocol/step-input.js';
 import { isFlow, isOpenFlowResponse } from './flow-guards.js';
 
@@ -32,8 +32,8 @@ export class FlowClient {
   constructor(private readonly apiBase: string) {}
 
   /** `POST /api/v1/flows`: trades the link token for a flow token and the first step. */
-  open(link: string, signal: AbortSignal): Promise<OpenFlowResponse> {
-    return this.request('/api/v1/flows', { method: 'POST', body: JSON.stringify({ link }) }, signal, isOpenFlowResponse);
+  open(request: OpenFlowRequest, signal: AbortSignal): Promise<OpenFlowResponse> {
+    return this.request('/api/v1/flows', { method: 'POST', body: JSON.stringify(request) }, signal, isOpenFlowResponse);
   }
 
   /** `GET /api/v1/flows/current` */

@@ -93,6 +93,12 @@ export class KeywayWizard extends KeywayElement {
   /** The link token from the hosted URL. */
   @property() link = '';
 
+  /** A user token (seed 002) from a `/login/?token=` URL, posted instead of a link to sign the user in. */
+  @property({ attribute: 'user-token' }) userToken = '';
+
+  /** With `user-token`: the path inside the app to land on afterwards (`closeOnboardingRedirect`). */
+  @property({ attribute: 'return-to' }) returnTo = '';
+
   /** Origin (and optional path prefix) of the flow API; empty means this page's origin. */
   @property({ attribute: 'api-base' }) apiBase = '';
 
@@ -164,11 +170,11 @@ export class KeywayWizard extends KeywayElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('link') || changed.has('apiBase')) {
+    if (changed.has('link') || changed.has('userToken') || changed.has('apiBase')) {
       this.flowToken = undefined;
       this.view = undefined;
       this.countdown.stop();
-      if (this.link) void this.run({ type: 'open' });
+      if (this.link || this.userToken) void this.run({ type: 'open' });
       else this.view = linkErrorView(new FlowApiError(404, 'link_not_found', 'No link was given.'));
     }
   }
@@ -230,7 +236,7 @@ export class KeywayWizard extends KeywayElement {
 
   private async perform(action: WizardAction, signal: AbortSignal): Promise<WizardView> {
     const client = new FlowClient(this.apiBase);
-    const token = this.flowToken ?? flowTokenStore.read(this.link);
+    const token = this.flowToken ?? flowTokenStore.read(this.storageKey);
     if (action.type === 'submit' && token) {
       try {
         return { type: 'flow', flow: await client.submit(token, action.input, signal) };
@@ -259,9 +265,10 @@ export class KeywayWizard extends KeywayElement {
 
   private async openFlow(client: FlowClient, signal: AbortSignal): Promise<WizardView> {
     try {
-      const opened = await client.open(this.link, signal);
+      const request = this.link ? { link: this.link } : { userToken: this.userToken, ...(this.returnTo ? { closeOnboardingRedirect: this.returnTo } : {}) };
+      const opened = await client.open(request, signal);
       this.flowToken = opened.token;
-      flowTokenStore.write(this.link, opened.token);
+      flowTokenStore.write(this.storageKey, opened.token);
       return { type: 'flow', flow: opened.flow };
     } catch (error) {
       const refused = linkErrorView(error);
@@ -270,9 +277,14 @@ export class KeywayWizard extends KeywayElement {
     }
   }
 
+  /** What the flow token is kept under: the link, or the user token that opened the flow. */
+  private get storageKey(): string {
+    return this.link || this.userToken;
+  }
+
   private forgetToken(): void {
     this.flowToken = undefined;
-    flowTokenStore.forget(this.link);
+    flowTokenStore.forget(this.storageKey);
   }
 
   private show(view: WizardView): void {
@@ -307,7 +319,7 @@ export class KeywayWizard extends KeywayElement {
     this.emit(new KeywayStepEvent({ kind: step.kind, flowId: flow.id }));
     this.post('step', { kind: step.kind });
     // The OAuth step may leave the page for the provider (no popup possible): the token must be there on the way back.
-    if (step.kind === 'oauth' && this.flowToken) flowTokenStore.write(this.link, this.flowToken);
+    if (step.kind === 'oauth' && this.flowToken) flowTokenStore.write(this.storageKey, this.flowToken);
     if (step.kind === 'success') {
       this.post('success', { accountId: step.accountId, provider: step.provider });
       this.emit(new KeywaySuccessEvent({ flowId: flow.id, accountId: step.accountId, provider: step.provider }));
