@@ -31,3 +31,7 @@ export type MfaProofRequest = z.infer<typeof MfaProofRequest>;
  */
 export const MfaState = z.enum(['none', 'required', 'validated']);
 export type MfaState = z.infer<typeof MfaState>;
+
+/** `PUT /api/v1/settings/mfa`: whether the tenant's users must have MFA to sign in through the wizard. */
+export const TenantMfaSettings = z.strictObject({ required: z.boolean({ error: 'must be true or false' }) }, unknownFields);
+export type TenantMfaSettings = z.infer<typeof TenantMfaSettings>;

@@ -15,6 +15,10 @@ export const StepInput = z.discriminatedUnion('kind', [
     values: z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(1024))),
   }),
   z.strictObject({ kind: z.literal('mfa'), stepId, code: z.string().check(z.regex(/^[0-9]{4,10}$/, 'must be 4 to 10 digits')) }),
+  /** A recovery code instead of the app's code, on a step that offers it. */
+  z.strictObject({ kind: z.literal('recovery'), stepId, code: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  /** The user saved the recovery codes. */
+  z.strictObject({ kind: z.literal('acknowledge'), stepId }),
   z.strictObject({ kind: z.literal('resend'), stepId }),
   z.strictObject({ kind: z.literal('confirm'), stepId }),
   z.strictObject({ kind: z.literal('back'), stepId }),

@@ -89,7 +89,26 @@ export const MfaStep = z.object({
   hint: z.optional(z.string()),
   /** Set after a wrong code. */
   error: z.optional(z.enum(['invalid_code'])),
+  /** A sign-in's TOTP step: a recovery code is accepted instead (a `recovery` input). */
+  canUseRecoveryCode: z.optional(z.boolean()),
 });
+
+/** Sign-in when the tenant requires MFA and the user has none: scan (or type) the secret, then prove it with a code. */
+export const MfaSetupStep = z.object({
+  kind: z.literal('mfa-setup'),
+  id: stepId,
+  appName: z.string(),
+  /** The otpauth URI, drawn as a QR code. */
+  uri: z.string(),
+  /** The same secret in base32, for apps that cannot scan. */
+  secret: z.string(),
+  length: z.number().check(z.int(), z.gte(4), z.lte(10)),
+  attemptsLeft: z.number().check(z.int(), z.gte(0)),
+  error: z.optional(z.enum(['invalid_code'])),
+});
+
+/** MFA was just set up: the recovery codes, shown this once; an `acknowledge` input goes on. */
+export const RecoveryCodesStep = z.object({ kind: z.literal('recovery-codes'), id: stepId, appName: z.string(), codes: z.array(z.string()) });
 
 export const SuccessStep = z.object({
   kind: z.literal('success'),
@@ -136,6 +155,8 @@ export const Step = z.discriminatedUnion('kind', [
   QrStep,
   OAuthStep,
   MfaStep,
+  MfaSetupStep,
+  RecoveryCodesStep,
   SuccessStep,
   ConfirmStep,
   SignedInStep,

@@ -14,6 +14,7 @@ import { linkRoutes } from './routes/links.js';
 import { loginUrlRoutes } from './routes/login-url.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { tenantWebhookRoutes } from './routes/tenant-webhook.js';
+import { tenantMfaRoutes } from './routes/tenant-mfa.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { oauth2Routes } from './routes/oauth2.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -46,6 +47,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1', accountRoutes(services));
   app.route('/api/v1', loginUrlRoutes(services));
   app.route('/api/v1', tenantWebhookRoutes(services));
+  app.route('/api/v1', tenantMfaRoutes(services));
   app.route('/api/v1', userRoutes(services));
   app.route('/api/v1', userTokenRoutes(services));
   app.route('/api/v1', oauthClientRoutes(services));

@@ -87,6 +87,7 @@ export function createServices(options: {
   const brandFor = async (tenantId: string) => (await brandOfTenant(store.db, tenantId))?.brand ?? DEFAULT_BRAND;
   const signIn = new SignInFlow({
     db: store.db,
+    sealer,
     clock,
     issuer: publicUrl,
     limits,

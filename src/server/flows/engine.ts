@@ -168,7 +168,9 @@ export class FlowEngine {
       case 'mfa':
         return this.#answerChallenge(record, input, address);
       case 'confirm':
-        throw new ApiError(422, 'input_mismatch', 'Only a sign-in flow has a confirm step.');
+      case 'recovery':
+      case 'acknowledge':
+        throw new ApiError(422, 'input_mismatch', `Only a sign-in flow takes a "${input.kind}" input.`);
       case 'resend': {
         if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');
         const entry = this.#entry(record);

@@ -10,7 +10,9 @@ import type { FlowState } from './flow-record.js';
 export const ACCEPTED_INPUTS: Record<StepKind, readonly StepInputKind[]> = {
   providers: ['providers', 'cancel'],
   credentials: ['credentials', 'back', 'cancel'],
-  mfa: ['mfa', 'resend', 'back', 'cancel'],
+  mfa: ['mfa', 'recovery', 'resend', 'back', 'cancel'],
+  'mfa-setup': ['mfa', 'cancel'],
+  'recovery-codes': ['acknowledge', 'cancel'],
   qr: ['back', 'cancel'],
   oauth: ['back', 'cancel'],
   success: [],

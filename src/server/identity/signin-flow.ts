@@ -4,10 +4,11 @@ import type { Brand, FailureCode, Step, StepInput } from '../../protocol/index.j
 import { credentialErrors } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
 import type { FlowRecord, FlowState } from '../flows/flow-record.js';
-import { challengeBudget, mfaSubjectKey, spendAttempt } from '../flows/mfa-attempts.js';
+import { challengeBudget, mfaSubjectKey } from '../flows/mfa-attempts.js';
 import { newStepId, type Change, type Extra } from '../flows/step-rules.js';
 import { issueAuthorizationCode } from '../oauth2/authorization-codes.js';
 import type { RateLimits } from '../security/rate-limits.js';
+import type { Sealer } from '../security/sealer.js';
 import { newId, safeEqual, sha256 } from '../security/tokens.js';
 import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
 import { emailKey } from './users.js';
@@ -16,6 +17,7 @@ import { clientGrantTypes, clientRedirectUris, defaultClient } from './clients.j
 import { createSignInLink, useUpRelatedLinks, type SignInLinkRequest } from './signin-links.js';
 import { consumeUserToken } from './user-tokens.js';
 import { linkServedHere } from '../brands.js';
+import { answerWithBudget, SignInMfa, type ProvenUser } from './signin-mfa.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -80,9 +82,12 @@ const EMAIL_FIELD = { name: 'email', label: 'Email', type: 'email' as const, req
  * for an authorization request, ending with a one-time authorization code in the redirect.
  */
 export class SignInFlow {
+  readonly #mfa: SignInMfa;
+
   constructor(
     private readonly deps: {
       db: Kysely<Database>;
+      sealer: Sealer;
       clock: () => number;
       issuer: string;
       limits: RateLimits;
@@ -94,7 +99,9 @@ export class SignInFlow {
       onMailQueued?: () => void;
       onWebhookQueued?: () => void;
     },
-  ) {}
+  ) {
+    this.#mfa = new SignInMfa(deps);
+  }
 
   /** What a sign-in link shows first; a failure when the user or the app can no longer sign in. */
   async firstStep(link: LinkTable): Promise<Step | FailureCode> {
@@ -115,7 +122,7 @@ export class SignInFlow {
     switch (input.kind) {
       case 'confirm': {
         const request = await requestOf(this.deps.db, port.record.link.id);
-        return this.#signIn(port, request.user_id, request.method);
+        return this.#proceed(port, request.user_id, request.method);
       }
       case 'credentials':
         return this.#sendCode(port, input.values);
@@ -125,7 +132,12 @@ export class SignInFlow {
         return this.#sendCode(port, { email: pending.email }, pending.sent);
       }
       case 'mfa':
-        return this.#checkCode(port, input.code, address);
+        if (pendingCode(port.record)) return this.#checkCode(port, input.code, address);
+        return this.#mfa.answer(port, input, address, (proven) => this.#signIn(port, proven.userId, proven.method, true));
+      case 'recovery':
+        return this.#mfa.answer(port, input, address, (proven) => this.#signIn(port, proven.userId, proven.method, true));
+      case 'acknowledge':
+        return this.#mfa.acknowledge(port, (proven) => this.#signIn(port, proven.userId, proven.method, true));
       case 'back': {
         const first = await this.firstStep(port.record.link);
         if (typeof first === 'string') return port.fail(first);
@@ -172,26 +184,26 @@ export class SignInFlow {
   }
 
   /** A typed code costs an attempt of the flow's budget and counts against the address and the account, as MFA codes do. */
-  async #checkCode(port: FlowPort, code: string, address: string): Promise<FlowRecord> {
-    const { record } = port;
-    const pending = pendingCode(record);
-    const { challengeId, mfaSubject } = record.state;
-    if (!pending || !challengeId || record.step.kind !== 'mfa') throw new ApiError(409, 'step_mismatch', 'There is no code to check.');
-    const { limits } = this.deps;
-    await limits.check('mfa_code_failures', address);
-    if (mfaSubject) await limits.check('mfa_account_failures', mfaSubject);
-    const spent = await spendAttempt(this.deps.db, { flowId: record.row.id, challengeId });
-    if (!spent) return port.fail('mfa_locked');
-    const right = safeEqual(sha256(`${record.row.id}:${code}`), pending.codeHash) && this.deps.clock() < pending.expiresAt && pending.userId !== null;
-    if (right) return this.#signIn(port, pending.userId, 'email_code');
-    await limits.count('mfa_code_failures', address);
-    if (mfaSubject) await limits.count('mfa_account_failures', mfaSubject);
-    if (spent.left <= 0) return port.fail('mfa_locked');
-    return port.commit({ step: { ...record.step, id: newStepId(), attemptsLeft: spent.left, error: 'invalid_code' }, state: record.state });
+  #checkCode(port: FlowPort, code: string, address: string): Promise<FlowRecord> {
+    const pending = pendingCode(port.record);
+    if (!pending) throw new ApiError(409, 'step_mismatch', 'There is no code to check.');
+    const right = async () => safeEqual(sha256(`${port.record.row.id}:${code}`), pending.codeHash) && this.deps.clock() < pending.expiresAt && pending.userId !== null;
+    return answerWithBudget(this.deps, port, address, right, () => this.#proceed(port, pending.userId, 'email_code'));
+  }
+
+  /** The user has shown who they are; MFA, when they have it or the tenant requires it, comes before the code. */
+  async #proceed(port: FlowPort, userId: string | null, method: ProvenUser['method']): Promise<FlowRecord> {
+    if (userId !== null) {
+      const request = await requestOf(this.deps.db, port.record.link.id);
+      const client = await this.deps.db.selectFrom('oauth_clients').select('name').where('id', '=', request.client_id).executeTakeFirst();
+      const due = await this.#mfa.due(port, { userId, method }, client?.name ?? '');
+      if (due) return due;
+    }
+    return this.#signIn(port, userId, method, false);
   }
 
   /** The link is used up (once, whatever races it), the user must still be active, and the app gets a code in the redirect. */
-  async #signIn(port: FlowPort, userId: string | null, method: SignInRequestTable['method']): Promise<FlowRecord> {
+  async #signIn(port: FlowPort, userId: string | null, method: SignInRequestTable['method'], mfaValidated: boolean): Promise<FlowRecord> {
     const { record } = port;
     let refused: FailureCode | undefined;
     const signedIn = async (trx: Transaction<Database>): Promise<Step> => {
@@ -216,6 +228,7 @@ export class SignInFlow {
         codeChallengeMethod: request.code_challenge_method,
         authMethod: method,
         authTime: now,
+        mfaValidated,
         now,
       });
       eventQueued = await queueIdentityEvent(trx, { tenantId: record.link.tenant_id, now, event: { status: 'USER_SIGNED_IN', user_id: user.id, client_id: request.client_id, method } });

@@ -16,6 +16,8 @@ export interface AuthorizationCodeRequest {
   codeChallengeMethod: AuthorizationCodeTable['code_challenge_method'];
   authMethod: SignInMethod;
   authTime: number;
+  /** The sign-in passed MFA. */
+  mfaValidated?: boolean;
   now: number;
 }
 
@@ -37,6 +39,7 @@ export async function issueAuthorizationCode(trx: Transaction<Database> | Kysely
       code_challenge_method: request.codeChallengeMethod,
       auth_method: request.authMethod,
       auth_time: request.authTime,
+      mfa_validated: request.mfaValidated ? 1 : 0,
       expires_at: request.now + AUTHORIZATION_CODE_TTL_MS,
       used_at: null,
       created_at: request.now,

@@ -20,6 +20,8 @@ export interface NewSession {
   authMethod: SignInMethod;
   authTime: number;
   authorizationCodeId: string | null;
+  /** The sign-in already passed MFA (a wizard sign-in's code says so). */
+  mfaValidated?: boolean;
 }
 
 export async function createSession(trx: Db, session: NewSession, lifetimes: TokenLifetimes, now: number): Promise<TokenFamilyTable> {
@@ -32,7 +34,7 @@ export async function createSession(trx: Db, session: NewSession, lifetimes: Tok
     scope: session.scope,
     auth_method: session.authMethod,
     auth_time: session.authTime,
-    mfa_validated: 0,
+    mfa_validated: session.mfaValidated ? 1 : 0,
     created_at: now,
     expires_at: now + lifetimes.refresh_absolute * 1000,
     revoked_at: null,

@@ -20,6 +20,7 @@ import {
   OpenFlowResponse,
   StepInput,
   TenantWebhook,
+  TenantMfaSettings,
   User,
   UserCreateRequest,
   UserDeleted,
@@ -78,6 +79,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         UserTokenSettings: schema(UserTokenSettings),
         UserTokenSettingsRequest: schema(UserTokenSettingsRequest),
         TenantWebhook: schema(TenantWebhook),
+        TenantMfaSettings: schema(TenantMfaSettings),
         IdentityWebhookEvent: schema(IdentityWebhookEvent),
       },
     },
@@ -171,6 +173,15 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           responses: { 200: { description: 'The URL', ...json('TenantWebhook') }, ...errors(400, 401, 415, 422) },
         },
         delete: { summary: 'Send sign-in events nowhere', security: [{ apiKey: [] }], responses: { 204: { description: 'Removed' }, ...errors(401) } },
+      },
+      '/api/v1/settings/mfa': {
+        get: { summary: 'Whether the wizard makes users without MFA set it up', security: [{ apiKey: [] }], responses: { 200: { description: 'The setting', ...json('TenantMfaSettings') }, ...errors(401) } },
+        put: {
+          summary: 'Require MFA at wizard sign-ins (users without it set it up first)',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('TenantMfaSettings') },
+          responses: { 200: { description: 'The setting', ...json('TenantMfaSettings') }, ...errors(400, 401, 415, 422) },
+        },
       },
       '/api/v1/users/{id}/password': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],

@@ -400,6 +400,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('password_failures_updated').on('password_failures').column('updated_at').execute();
     },
   },
+  '0015_signin_mfa': {
+    async up(db: Kysely<unknown>) {
+      // 1: the wizard sign-in that issued the code passed MFA, so the session it starts is validated.
+      await db.schema.alterTable('authorization_codes').addColumn('mfa_validated', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      // 1: users without MFA set it up in the wizard before they sign in.
+      await db.schema.alterTable('tenants').addColumn('require_mfa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

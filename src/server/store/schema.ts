@@ -7,6 +7,8 @@ export interface TenantTable {
   webhook_url: string | null;
   /** How long its user tokens live (seed 002); null: USER_TOKEN_TTL.default. */
   user_token_ttl_seconds: number | null;
+  /** 1: a user without MFA sets it up in the wizard before signing in. */
+  require_mfa: number;
   created_at: number;
 }
 
@@ -204,6 +206,8 @@ export interface AuthorizationCodeTable {
   code_challenge_method: 'S256' | null;
   auth_method: SignInMethod;
   auth_time: number;
+  /** 1: the sign-in passed MFA; the session it starts is validated. Optional on insert: the column defaults to 0. */
+  mfa_validated?: number;
   expires_at: number;
   used_at: number | null;
   created_at: number;

@@ -9,7 +9,7 @@ import type { Flow, OpenFlowResponse } from '../../protocol/flow.js';
  * origins (host-messages.ts).
  */
 
-const STEP_KINDS: ReadonlySet<string> = new Set(['providers', 'credentials', 'qr', 'oauth', 'mfa', 'success', 'confirm', 'signed-in', 'failure']);
+const STEP_KINDS: ReadonlySet<string> = new Set(['providers', 'credentials', 'qr', 'oauth', 'mfa', 'success', 'confirm', 'mfa-setup', 'recovery-codes', 'signed-in', 'failure']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

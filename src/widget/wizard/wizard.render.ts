@@ -16,7 +16,7 @@ const STEP_PARTS = [
   ...['field-error', 'attempts', 'error', 'submit-button', 'resend-button', 'redirect', 'countdown', 'continue-button'],
   ...['qr', 'pairing', 'pairing-code', 'copy-button', 'copy-status', 'status', 'authorize-button'],
   ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box', 'try-again-button'],
-  ...['email', 'note', 'new-link-button'],
+  ...['email', 'note', 'new-link-button', 'recovery-button', 'secret', 'code-list', 'download-link', 'saved-check'],
 ].join(', ');
 
 export interface CardState {
@@ -163,6 +163,18 @@ function renderStep(step: Step, state: CardState): TemplateResult {
           .pending=${pending}
           @keyway-submit=${onSubmit}
         >${stepLoading()}</keyway-confirm>
+      `;
+    case 'mfa-setup':
+      return html`
+        <keyway-mfa-setup class="step" exportparts=${STEP_PARTS} .step=${step} .headingLevel=${state.headingLevel} .pending=${pending} @keyway-submit=${onSubmit}
+          >${stepLoading()}</keyway-mfa-setup
+        >
+      `;
+    case 'recovery-codes':
+      return html`
+        <keyway-recovery-codes class="step" exportparts=${STEP_PARTS} .step=${step} .headingLevel=${state.headingLevel} .pending=${pending} @keyway-submit=${onSubmit}
+          >${stepLoading()}</keyway-recovery-codes
+        >
       `;
     // <keyway-qr> and <keyway-oauth> are loaded on demand: their light-DOM placeholder shows until they upgrade (no slot).
     case 'qr':

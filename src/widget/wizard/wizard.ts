@@ -32,6 +32,8 @@ import { loadCredentialsElement } from '../credentials/lazy.js';
 import '../failure/failure.js';
 import { loadMfaElement } from '../mfa/lazy.js';
 import { loadConfirmElement } from '../confirm/lazy.js';
+import { loadMfaSetupElement } from '../mfa-setup/lazy.js';
+import { loadRecoveryCodesElement } from '../recovery-codes/lazy.js';
 import '../providers/providers.js';
 import '../success/success.js';
 import '../progress/progress.js';
@@ -43,6 +45,8 @@ const ON_DEMAND_STEPS: Partial<Record<Step['kind'], () => Promise<void>>> = {
   credentials: loadCredentialsElement,
   mfa: loadMfaElement,
   confirm: loadConfirmElement,
+  'mfa-setup': loadMfaSetupElement,
+  'recovery-codes': loadRecoveryCodesElement,
 };
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];

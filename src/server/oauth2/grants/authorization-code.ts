@@ -59,7 +59,7 @@ export const authorizationCodeGrant: Grant<typeof parameters> = {
 
       const user = await activeUser(trx, row.tenant_id, row.user_id);
       if (!user) return new InvalidGrant('The user is inactive.', 'user_inactive');
-      const session = { tenantId: row.tenant_id, clientId: client.id, userId: user.id, scope: row.scope, authMethod: row.auth_method, authTime: row.auth_time, authorizationCodeId: row.id };
+      const session = { tenantId: row.tenant_id, clientId: client.id, userId: user.id, scope: row.scope, authMethod: row.auth_method, authTime: row.auth_time, authorizationCodeId: row.id, mfaValidated: row.mfa_validated === 1 };
       const { family, refreshToken } = await services.tokens.startSession(trx, session, { withRefreshToken: client.grantTypes.includes('refresh_token'), now });
       return { family, user, refreshToken, nonce: row.nonce };
     });
