@@ -18,6 +18,11 @@ export { loadOAuthElement } from './oauth/lazy.js';
 /** `<keyway-confirm>`, the sign-in flow's first step, is loaded on demand too. */
 export type { KeywayConfirm } from './confirm/confirm.js';
 export { loadConfirmElement } from './confirm/lazy.js';
+/** The sign-in's MFA set-up and its recovery codes, on demand as well. */
+export type { KeywayMfaSetup } from './mfa-setup/mfa-setup.js';
+export { loadMfaSetupElement } from './mfa-setup/lazy.js';
+export type { KeywayRecoveryCodes } from './recovery-codes/recovery-codes.js';
+export { loadRecoveryCodesElement } from './recovery-codes/lazy.js';
 export { KeywayHelp } from './help/help.js';
 export { KeywayProgress } from './progress/progress.js';
 export * from './events/events.js';
