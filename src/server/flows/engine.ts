@@ -100,7 +100,8 @@ export class FlowEngine {
 
   /**
    * A user token (seed 002) posted by the sign-in page's script: the user is signed in at once and the
-   * flow starts at its end, the redirect to the app with a code. A refused token opens nothing.
+   * flow starts at its end, the redirect to the app with a code, unless MFA is owed first (then the flow
+   * opens on it, with its challenge). A refused token opens nothing.
    */
   async openWithUserToken(userToken: string, options: { host: string | undefined; returnTo?: string }): Promise<OpenFlowResponse> {
     const now = this.#clock();
@@ -109,8 +110,9 @@ export class FlowEngine {
       const signedIn = await this.#options.signIn.signInWithUserToken(trx, userToken, { now, ...options });
       // Thrown, so the transaction rolls back: a refused token is not used up.
       if ('failure' in signedIn) throw userTokenRefusal(signedIn.failure);
-      const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, 'succeeded', now, this.#flowTtlMs);
+      const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, signedIn.challenge ? 'active' : 'succeeded', now, this.#flowTtlMs, signedIn.state);
       await trx.insertInto('flows').values(opened.row).execute();
+      if (signedIn.challenge) await trx.insertInto('challenges').values({ ...signedIn.challenge, flow_id: opened.row.id, attempts: 0, created_at: now }).execute();
       return opened;
     });
     this.#options.onWebhookQueued?.();

@@ -85,8 +85,7 @@ export function redirectTarget(base: string | null, params: Record<string, strin
 }
 
 /** A new flow on a link, under `token` (stored only as its digest), starting at `step`. */
-export function newFlowRecord(sealer: Sealer, link: LinkTable, token: string, step: Step, status: FlowTable['status'], now: number, ttlMs: number): FlowRecord {
-  const state: FlowState = { adapter: {} };
+export function newFlowRecord(sealer: Sealer, link: LinkTable, token: string, step: Step, status: FlowTable['status'], now: number, ttlMs: number, state: FlowState = { adapter: {} }): FlowRecord {
   const row: FlowTable = {
     id: newId(),
     tenant_id: link.tenant_id,

@@ -17,7 +17,7 @@ import { clientGrantTypes, clientRedirectUris, defaultClient } from './clients.j
 import { createSignInLink, useUpRelatedLinks, type SignInLinkRequest } from './signin-links.js';
 import { consumeUserToken } from './user-tokens.js';
 import { linkServedHere } from '../brands.js';
-import { answerWithBudget, SignInMfa, type ProvenUser } from './signin-mfa.js';
+import { answerWithBudget, SignInMfa, type MfaPlan, type ProvenUser } from './signin-mfa.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -133,11 +133,11 @@ export class SignInFlow {
       }
       case 'mfa':
         if (pendingCode(port.record)) return this.#checkCode(port, input.code, address);
-        return this.#mfa.answer(port, input, address, (proven) => this.#signIn(port, proven.userId, proven.method, true));
+        return this.#mfa.answer(port, input, address, this.#afterMfa(port));
       case 'recovery':
-        return this.#mfa.answer(port, input, address, (proven) => this.#signIn(port, proven.userId, proven.method, true));
+        return this.#mfa.answer(port, input, address, this.#afterMfa(port));
       case 'acknowledge':
-        return this.#mfa.acknowledge(port, (proven) => this.#signIn(port, proven.userId, proven.method, true));
+        return this.#mfa.acknowledge(port, this.#afterMfa(port));
       case 'back': {
         const first = await this.firstStep(port.record.link);
         if (typeof first === 'string') return port.fail(first);
@@ -191,6 +191,10 @@ export class SignInFlow {
     return answerWithBudget(this.deps, port, address, right, () => this.#proceed(port, pending.userId, 'email_code'));
   }
 
+  #afterMfa(port: FlowPort): (proven: ProvenUser) => Promise<FlowRecord> {
+    return (proven) => this.#signIn(port, proven.userId, proven.method, true, proven.returnTo);
+  }
+
   /** The user has shown who they are; MFA, when they have it or the tenant requires it, comes before the code. */
   async #proceed(port: FlowPort, userId: string | null, method: ProvenUser['method']): Promise<FlowRecord> {
     if (userId !== null) {
@@ -203,7 +207,7 @@ export class SignInFlow {
   }
 
   /** The link is used up (once, whatever races it), the user must still be active, and the app gets a code in the redirect. */
-  async #signIn(port: FlowPort, userId: string | null, method: SignInRequestTable['method'], mfaValidated: boolean): Promise<FlowRecord> {
+  async #signIn(port: FlowPort, userId: string | null, method: SignInRequestTable['method'], mfaValidated: boolean, returnTo?: string): Promise<FlowRecord> {
     const { record } = port;
     let refused: FailureCode | undefined;
     const signedIn = async (trx: Transaction<Database>): Promise<Step> => {
@@ -232,7 +236,7 @@ export class SignInFlow {
         now,
       });
       eventQueued = await queueIdentityEvent(trx, { tenantId: record.link.tenant_id, now, event: { status: 'USER_SIGNED_IN', user_id: user.id, client_id: request.client_id, method } });
-      return { kind: 'signed-in', id: newStepId(), appName: client.name, redirectUrl: this.#codeRedirect(request, code) };
+      return { kind: 'signed-in', id: newStepId(), appName: client.name, redirectUrl: this.#codeRedirect(request, code, returnTo) };
     };
     let eventQueued = false;
     try {
@@ -254,7 +258,7 @@ export class SignInFlow {
     trx: Transaction<Database>,
     token: string,
     options: { now: number; host: string | undefined; returnTo?: string },
-  ): Promise<{ link: LinkTable; step: Step } | { failure: keyof typeof USER_TOKEN_REFUSALS }> {
+  ): Promise<({ link: LinkTable; step: Step } & Partial<Omit<MfaPlan, 'step'>>) | { failure: keyof typeof USER_TOKEN_REFUSALS }> {
     const { now } = options;
     const subject = await consumeUserToken(trx, { issuer: this.deps.issuer }, token, now);
     if ('failure' in subject) return subject;
@@ -277,8 +281,13 @@ export class SignInFlow {
       parent_link_id: null,
     };
     const { linkId } = await createSignInLink(trx, { tenantId: subject.tenantId, publicUrl: this.deps.issuer, now, expiresAt: now + 60_000, request });
+    const proven: ProvenUser = { userId: subject.userId, method: 'user_token', ...(options.returnTo !== undefined ? { returnTo: options.returnTo } : {}) };
+    // MFA owed: the flow opens on it, and the link is used up by the sign-in that follows.
+    const mfa = await this.#mfa.plan(trx, { tenantId: subject.tenantId, proven, appName: client.name, attemptsUsed: 0 });
+    const linkRow = () => trx.selectFrom('links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    if (mfa && mfa !== 'locked') return { link: await linkRow(), ...mfa };
     await trx.updateTable('links').set({ used_at: now }).where('id', '=', linkId).execute();
-    const link = await trx.selectFrom('links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    const link = await linkRow();
     const code = await issueAuthorizationCode(trx, {
       tenantId: subject.tenantId,
       clientId: client.id,

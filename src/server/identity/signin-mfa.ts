@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Step, StepOf } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
 import type { FlowRecord, FlowState } from '../flows/flow-record.js';
@@ -16,6 +16,15 @@ export interface ProvenUser {
   userId: string;
   method: SignInMethod;
   mfaPassed?: boolean;
+  /** A user token's `closeOnboardingRedirect`, for the redirect once MFA is passed. */
+  returnTo?: string;
+}
+
+/** The second-factor step a sign-in owes, with the challenge to open for it. */
+export interface MfaPlan {
+  step: Step;
+  state: FlowState;
+  challenge: { id: string; max_attempts: number };
 }
 
 const TOTP_ATTEMPTS = 5;
@@ -65,15 +74,27 @@ export class SignInMfa {
 
   /** The step the sign-in owes before its code, committed; undefined when it may be issued now. */
   async due(port: FlowPort, proven: ProvenUser, appName: string): Promise<FlowRecord | undefined> {
-    if (proven.mfaPassed) return undefined;
-    const { db, sealer, clock } = this.deps;
     const { record } = port;
-    const user = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'mfa_enabled']).where('id', '=', proven.userId).where('tenant_id', '=', record.row.tenant_id).executeTakeFirst();
+    const plan = await this.plan(this.deps.db, { tenantId: record.row.tenant_id, proven, appName, attemptsUsed: record.row.mfa_attempts });
+    if (plan === 'locked') return port.fail('mfa_locked');
+    if (!plan) return undefined;
+    const challenge: Extra = async (trx) => {
+      await trx.insertInto('challenges').values({ ...plan.challenge, flow_id: record.row.id, attempts: 0, created_at: this.deps.clock() }).execute();
+    };
+    return port.commit({ step: plan.step, state: plan.state }, challenge);
+  }
+
+  /** What MFA the user owes (none: undefined), worked out in `db`, which may be the caller's transaction. */
+  async plan(db: Kysely<Database> | Transaction<Database>, options: { tenantId: string; proven: ProvenUser; appName: string; attemptsUsed: number }): Promise<MfaPlan | 'locked' | undefined> {
+    const { proven, appName } = options;
+    if (proven.mfaPassed) return undefined;
+    const { sealer, clock } = this.deps;
+    const user = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'mfa_enabled']).where('id', '=', proven.userId).where('tenant_id', '=', options.tenantId).executeTakeFirst();
     if (!user) return undefined;
     const tenant = await db.selectFrom('tenants').select('require_mfa').where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
     if (!userHasMfa(user) && tenant.require_mfa !== 1) return undefined;
-    const attempts = challengeBudget(TOTP_ATTEMPTS, record.row.mfa_attempts);
-    if (attempts === 0) return port.fail('mfa_locked');
+    const attempts = challengeBudget(TOTP_ATTEMPTS, options.attemptsUsed);
+    if (attempts === 0) return 'locked';
     const setup = userHasMfa(user) ? 'already_enabled' : await beginMfaSetup(db, sealer, user, clock());
     const step: Step =
       setup === 'already_enabled'
@@ -81,10 +102,7 @@ export class SignInMfa {
         : { kind: 'mfa-setup', id: newStepId(), appName, uri: setup.uri, secret: setup.secret, length: TOTP_DIGITS, attemptsLeft: attempts };
     const challengeId = newId();
     const state: FlowState = { adapter: { proven }, challengeId, mfaSubject: mfaSubjectKey(user.tenant_id, 'TOTP', user.id) };
-    const challenge: Extra = async (trx) => {
-      await trx.insertInto('challenges').values({ id: challengeId, flow_id: record.row.id, attempts: 0, max_attempts: attempts, created_at: clock() }).execute();
-    };
-    return port.commit({ step, state }, challenge);
+    return { step, state, challenge: { id: challengeId, max_attempts: attempts } };
   }
 
   /** A code (or a recovery code) for the second factor, or the first code of a factor being set up. */
