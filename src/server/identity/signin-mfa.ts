@@ -75,7 +75,9 @@ export class SignInMfa {
   /** The step the sign-in owes before its code, committed; undefined when it may be issued now. */
   async due(port: FlowPort, proven: ProvenUser, appName: string): Promise<FlowRecord | undefined> {
     const { record } = port;
-    const plan = await this.plan(this.deps.db, { tenantId: record.row.tenant_id, proven, appName, attemptsUsed: record.row.mfa_attempts });
+    // Read afresh: an email code checked just before spent one of the flow's attempts after the record was loaded.
+    const flow = await this.deps.db.selectFrom('flows').select('mfa_attempts').where('id', '=', record.row.id).executeTakeFirstOrThrow();
+    const plan = await this.plan(this.deps.db, { tenantId: record.row.tenant_id, proven, appName, attemptsUsed: flow.mfa_attempts });
     if (plan === 'locked') return port.fail('mfa_locked');
     if (!plan) return undefined;
     const challenge: Extra = async (trx) => {
