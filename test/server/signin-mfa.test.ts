@@ -86,6 +86,19 @@ for (const dialect of dialects()) {
       });
     });
 
+    it('refuses codes for an account with too many wrong ones across flows, even the right code', async () => {
+      const user = await createTestUser(h);
+      const { secret } = await enableMfa(h, { user, client: identity.client });
+      for (let flow = 0; flow < 2; flow += 1) {
+        let opened = await confirmed(user.id);
+        for (let attempt = 0; attempt < 5; attempt += 1) opened = { ...opened, flow: await answer(opened, { kind: 'mfa', code: wrongCodeAt(secret, h.clock.now, attempt) }) };
+      }
+      const opened = await confirmed(user.id);
+      const refused = await submit(opened.token, { kind: 'mfa', stepId: opened.flow.step.id, code: codeAt(secret, h.clock.now) });
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as { error: { details: { limit: string } } }).error.details.limit, 'mfa_account_failures');
+    });
+
     describe('a tenant that requires MFA', () => {
       before(async () => {
         const response = await settings(true);
