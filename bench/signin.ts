@@ -256,6 +256,30 @@ async function throughput(setup: Setup): Promise<string[]> {
   return lines;
 }
 
+/**
+ * Seed 001's password grant with the right password every time: each answer costs one argon2id
+ * verification, so this is mostly the hash's price. A client of its own, allowed the grant.
+ */
+async function passwordGrant(setup: Setup, tenantId: string): Promise<string[]> {
+  const { keyway, loads } = setup;
+  const { db } = keyway.services.store;
+  const now = Date.now();
+  const user = await createUser(db, tenantId, { first_name: 'Grace', last_name: 'Hopper', email: 'grace@bench.test' }, now);
+  const password = 'a long bench passphrase, 2026';
+  await keyway.services.passwords.setPassword(tenantId, user.id, password, now);
+  const created = await createClient(db, tenantId, { name: 'Bench password app', redirect_uris: [setup.callback], grant_types: ['password', 'refresh_token'] }, now);
+  const client = { id: created.row.id, secret: created.clientSecret ?? '' };
+  const body = new URLSearchParams({ grant_type: 'password', username: user.email, password, scope: 'openid' }).toString();
+  const result = await loads.run({
+    url: `${keyway.url}/oauth2/token`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
+    seconds: SECONDS,
+    bodies: Array.from({ length: 200_000 }, () => body),
+  });
+  return [`POST /oauth2/token, password grant (seed 001, client_secret_basic, the right password each time), ${CONNECTIONS} connections, ${SECONDS} s: ${describeLoad(result)} (statuses ${describeStatuses(result)})`];
+}
+
 function listenCallback(): Promise<{ server: Server; url: string }> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -404,6 +428,7 @@ async function main(): Promise<void> {
     console.log(`rate limits on (the defaults but flow_open): ${rules}`);
 
     await figure('throughput', () => throughput(setup));
+    await figure('password grant', () => passwordGrant(setup, tenantId));
     await figure('browser sign-in', async () => {
       const manifest = join(keyway?.services.widgetDir ?? 'dist/widget', '.vite', 'manifest.json');
       if (!existsSync(manifest)) return [`login URL → redirect URI in Chromium: skipped, ${manifest} is missing (the wizard is not built)`];
