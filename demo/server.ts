@@ -117,7 +117,7 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
     return c.json({ code: demoTotp().generate({ timestamp: now }), secondsLeft: 30 - (Math.floor(now / 1000) % 30) });
   });
 
-  app.route('/', demoSignInRoutes({ services, internalUrl: options.internalUrl, callKeyway }));
+  app.route('/', demoSignInRoutes({ services, internalUrl: options.internalUrl, callKeyway, tenantName: options.tenantName }));
 
   app.use('/demo/*', serveStatic({ root: PUBLIC_DIR, rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
   return app;

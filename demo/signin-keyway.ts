@@ -56,7 +56,11 @@ export class AcmeClient {
 
   async #register(): Promise<{ id: string; secret: string }> {
     const { callKeyway, startedAt } = this.options;
-    const created = await callKeyway('POST', '/api/v1/oauth/clients', { name: CLIENT_NAME, redirect_uris: [this.redirectUri] });
+    const created = await callKeyway('POST', '/api/v1/oauth/clients', {
+      name: CLIENT_NAME,
+      redirect_uris: [this.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token', 'password'],
+    });
     if (created.status !== 201) throw new KeywayRefusal(await keywayError(created));
     const client = (await created.json()) as OAuthClient;
     // Earlier starts' clients (their secrets died with them) are revoked; one another instance made since this start is not.
@@ -120,10 +124,22 @@ export class AcmeClient {
     return payload;
   }
 
-  /** `GET /users/self`: Keyway also checks that the session is live and the user active, which a local check cannot. */
-  async self(accessToken: string): Promise<{ user: SeedUserData } | { refusal: string }> {
-    const response = await fetch(`${this.options.internalUrl}/users/self`, { headers: { authorization: `Bearer ${accessToken}` } });
-    if (!response.ok) return { refusal: (await keywayError(response)).message };
+  /** A call to Keyway's `/users/self` API as the signed-in user, with the session's access token. */
+  asUser(accessToken: string, method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.options.internalUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  /** `GET /users/self`: Keyway also checks that the session is live, the user active and MFA validated, which a local check cannot. */
+  async self(accessToken: string): Promise<{ user: SeedUserData } | { refusal: string; code: string }> {
+    const response = await this.asUser(accessToken, 'GET', '/users/self');
+    if (!response.ok) {
+      const { message, code } = await keywayError(response);
+      return { refusal: message, code };
+    }
     return { user: ((await response.json()) as { data: SeedUserData }).data };
   }
 }

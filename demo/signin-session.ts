@@ -11,13 +11,20 @@ const MAX_PENDING = 5;
 /** As long as Keyway's own authorization request lives (a login URL may live longer, but a demo visitor does not wait that long). */
 const PENDING_TTL_MS = 15 * 60 * 1000;
 
-export type SignInMethod = 'login_url' | 'openid_connect';
+export type SignInMethod = 'login_url' | 'openid_connect' | 'password' | 'user_token';
 
 /** What the host app remembers about a sign-in it sent the browser off to, keyed by its `state`. */
 export interface PendingSignIn {
-  method: SignInMethod;
+  method: 'login_url' | 'openid_connect';
   nonce: string;
   codeVerifier: string;
+  startedAt: number;
+}
+
+/** A user-token sign-in this session's backend started: it comes back with no state, for the user it was minted for. */
+export interface PendingUserToken {
+  method: 'user_token';
+  userId: string;
   startedAt: number;
 }
 
@@ -34,6 +41,7 @@ export interface SignedIn {
 export interface DemoSession {
   pending: Map<string, PendingSignIn>;
   signedIn?: SignedIn;
+  userToken?: PendingUserToken;
   /** The last sign-in that went wrong, shown on the page until the next attempt. */
   error?: string;
 }
@@ -91,5 +99,12 @@ export function takePending(session: DemoSession, state: string | undefined, now
   if (state === undefined) return undefined;
   const pending = session.pending.get(state);
   session.pending.delete(state);
+  return pending && now - pending.startedAt <= PENDING_TTL_MS ? pending : undefined;
+}
+
+/** The user-token sign-in this session started, used up: one callback without state, within the pending lifetime. */
+export function takeUserToken(session: DemoSession, now: number): PendingUserToken | undefined {
+  const pending = session.userToken;
+  delete session.userToken;
   return pending && now - pending.startedAt <= PENDING_TTL_MS ? pending : undefined;
 }

@@ -1,18 +1,27 @@
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { decodeJwt, decodeProtectedHeader, errors } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import * as z from 'zod/mini';
 import type { AppEnv, Services } from '../src/server/context.js';
 import { parseWith } from '../src/server/validate.js';
-import { AcmeClient, keywayError, KeywayRefusal, SCOPE, type CallKeyway } from './signin-keyway.js';
-import { DemoSessions, randomToken, rememberPending, takePending, type DemoSession, type SignInMethod } from './signin-session.js';
+import { createApiKey, revokeApiKeys } from '../src/server/store/tenants.js';
+import { DemoAuthenticator } from './signin-authenticator.js';
+import { AcmeClient, keywayError, KeywayRefusal, SCOPE, type CallKeyway, type TokenAnswer } from './signin-keyway.js';
+import { DemoSessions, randomToken, rememberPending, takePending, takeUserToken, type DemoSession, type PendingSignIn } from './signin-session.js';
 
 const Person = z.strictObject({
   email: z.optional(z.string().check(z.trim(), z.maxLength(254))),
   first_name: z.optional(z.string().check(z.trim(), z.maxLength(100))),
   last_name: z.optional(z.string().check(z.trim(), z.maxLength(100))),
 });
+const WithPassword = z.strictObject({ email: z.optional(z.string().check(z.trim(), z.maxLength(254))), password: z.string().check(z.maxLength(1024)) });
+const ShownCode = z.strictObject({ token: z.string().check(z.regex(/^\d{6}$/)) });
 const DEMO_EMAIL = 'jo@example.com';
+/** Acme CRM's own lasting id for its users, the same for every address in this demo (seed 002's `uid`). */
+const DEMO_UID = 'acme-crm-demo-user';
+const USER_TOKEN_KEY_LABEL = 'demo-user-token';
+/** Where a user-token sign-in may land: a plain path under /demo/, nothing that could leave the demo. */
+const DEMO_RETURN = /^\/demo\/(?:[A-Za-z0-9._~-]+\/?)*$/;
 
 /** Names for an address typed without them: "sam.lee@…" becomes Sam Lee, so the signed-in panel has a name to show. */
 function personOf(asked: z.infer<typeof Person>): { email: string; first_name: string; last_name: string } {
@@ -31,20 +40,42 @@ export interface DemoSignInOptions {
   services: Services;
   internalUrl: string;
   callKeyway: CallKeyway;
+  tenantName: string;
 }
 
 /**
  * "Sign in to Acme CRM": the demo host app signs its own users in with Keyway as its OpenID provider,
- * by login URL or by an authorization request, and keeps the tokens in its own server-side session.
+ * by login URL, an authorization request, the password grant or a user token, and keeps the tokens
+ * in its own server-side session.
  */
-export function demoSignInRoutes({ services, internalUrl, callKeyway }: DemoSignInOptions): Hono<AppEnv> {
+export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName }: DemoSignInOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const issuer = services.publicUrl;
-  const acme = new AcmeClient({ internalUrl, issuer, callKeyway, startedAt: services.clock() });
+  const startedAt = services.clock();
+  const acme = new AcmeClient({ internalUrl, issuer, callKeyway, startedAt });
   const sessions = new DemoSessions(issuer.startsWith('https:'));
+  const authenticator = new DemoAuthenticator(services.clock);
+
+  /**
+   * The private token key (seed 002) has no API: an operator makes it with `keyway keys create`.
+   * The demo makes its own once per process, as it does its API key, and retires earlier starts' keys.
+   */
+  let privateTokenKey: Promise<string> | undefined;
+  const tokenKey = () => {
+    privateTokenKey ??= (async () => {
+      const { db } = services.store;
+      const created = await createApiKey(db, services.sealer, { tenantName, label: USER_TOKEN_KEY_LABEL, kind: 'private_token', now: services.clock() });
+      await revokeApiKeys(db, created.tenantId, USER_TOKEN_KEY_LABEL, services.clock(), { createdBefore: startedAt });
+      return created.apiKey;
+    })().catch((error: unknown) => {
+      privateTokenKey = undefined;
+      throw error;
+    });
+    return privateTokenKey;
+  };
 
   /** A new state, nonce and PKCE verifier, remembered in the session until the callback uses them. */
-  const begin = (session: DemoSession, method: SignInMethod) => {
+  const begin = (session: DemoSession, method: PendingSignIn['method']) => {
     const state = randomToken();
     const nonce = randomToken();
     const codeVerifier = randomToken();
@@ -56,6 +87,14 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway }: DemoSign
     if (!(error instanceof KeywayRefusal)) throw error;
     const { status, code, message } = error.refusal;
     return c.json({ error: { code, message } }, (status >= 400 && status < 500 ? status : 502) as 400);
+  };
+
+  /** The session's new sign-in replaces its earlier one, which ends at Keyway too. */
+  const signIn = async (session: DemoSession, method: NonNullable<DemoSession['signedIn']>['method'], answer: TokenAnswer, idClaims: JWTPayload | undefined) => {
+    const earlier = session.signedIn?.refreshToken;
+    if (earlier) await acme.revoke(earlier).catch(() => undefined);
+    session.signedIn = { method, accessToken: answer.access_token, refreshToken: answer.refresh_token, idClaims, expiresAt: services.clock() + answer.expires_in * 1000, refreshes: 0 };
+    delete session.error;
   };
 
   /** Who is signed in, as this backend sees it; the tokens themselves stay here. */
@@ -75,6 +114,8 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway }: DemoSign
       method: signedIn.method,
       user: 'user' in self ? { id: self.user.id, name: self.user.display_name, email: self.user.email } : null,
       user_refused: 'refusal' in self ? self.refusal : null,
+      mfa_required: 'code' in self && self.code === 'mfa_required',
+      mfa_enabled: 'user' in self ? self.user.mfa_enabled : null,
       access_token: { preview: `${token.slice(0, 16)}…`, header: decodeProtectedHeader(token), claims: decodeJwt(token), expires_at: new Date(signedIn.expiresAt).toISOString() },
       verification,
       id_token_claims: signedIn.idClaims ?? null,
@@ -143,29 +184,154 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway }: DemoSign
     const session = sessions.find(c);
     if (!session) return c.text('This browser has no demo session (cookies blocked, or the demo restarted). Start again from /demo/.', 400);
     const query = c.req.query();
-    const pending = takePending(session, query['state'], services.clock());
+    /*
+     * A user-token sign-in is started by this backend, not by an authorization request, so it comes
+     * back without a state. It is accepted only in a session whose own JSON request (which no other
+     * site can send, see above) just minted a user token, once, within the pending lifetime, and only
+     * when the tokens are for the user that token was minted for: a code an attacker obtained for
+     * their own account is refused, so a missing state cannot be used to sign the visitor in as
+     * someone else (login CSRF).
+     */
+    const pending = query['state'] === undefined ? takeUserToken(session, services.clock()) : takePending(session, query['state'], services.clock());
+    let landing = '/demo/';
     try {
-      if (!pending) throw new Error('The state matches no sign-in this session started (or it came back once already), so the callback was refused.');
+      if (!pending) {
+        throw new Error(
+          query['state'] === undefined
+            ? 'The callback carries no state and this session started no user-token sign-in (or it came back once already), so it was refused.'
+            : 'The state matches no sign-in this session started (or it came back once already), so the callback was refused.',
+        );
+      }
       // RFC 9207: the answer must come from the issuer the request went to.
       if (query['iss'] !== issuer) throw new Error(`The iss parameter (${query['iss'] ?? 'missing'}) is not Keyway's issuer, so the callback was refused.`);
       if (query['error']) throw new Error(`Keyway answered ${query['error']}: ${query['error_description'] ?? ''}`);
       if (!query['code']) throw new Error('The callback carries no code.');
-      const answer = await acme.token({ grant_type: 'authorization_code', code: query['code'], redirect_uri: acme.redirectUri, code_verifier: pending.codeVerifier });
+      const verifier: Record<string, string> = pending.method === 'user_token' ? {} : { code_verifier: pending.codeVerifier };
+      const answer = await acme.token({ grant_type: 'authorization_code', code: query['code'], redirect_uri: acme.redirectUri, ...verifier });
       const idClaims = answer.id_token ? await acme.verify(answer.id_token, 'id') : undefined;
-      if (idClaims && idClaims['nonce'] !== pending.nonce) {
-        await (answer.refresh_token ? acme.revoke(answer.refresh_token) : acme.revoke(answer.access_token, 'access_token')).catch(() => undefined);
+      const revokeAll = () => (answer.refresh_token ? acme.revoke(answer.refresh_token) : acme.revoke(answer.access_token, 'access_token')).catch(() => undefined);
+      if (pending.method === 'user_token') {
+        if ((await acme.verify(answer.access_token, 'access')).sub !== pending.userId) {
+          await revokeAll();
+          throw new Error('The tokens are not for the user this session minted a user token for, so they were revoked.');
+        }
+        const returnTo = query['return_to'];
+        if (returnTo !== undefined && DEMO_RETURN.test(returnTo)) landing = returnTo;
+      } else if (idClaims && idClaims['nonce'] !== pending.nonce) {
+        await revokeAll();
         throw new Error('The ID token’s nonce is not the one this sign-in sent, so its tokens were revoked.');
       }
-      // A new sign-in replaces the session's earlier one, which ends at Keyway too.
-      const earlier = session.signedIn?.refreshToken;
-      if (earlier) await acme.revoke(earlier).catch(() => undefined);
-      session.signedIn = { method: pending.method, accessToken: answer.access_token, refreshToken: answer.refresh_token, idClaims, expiresAt: services.clock() + answer.expires_in * 1000, refreshes: 0 };
-      delete session.error;
+      await signIn(session, pending.method, answer, idClaims);
     } catch (error) {
       session.error = reasonOf(error);
     }
-    return c.redirect('/demo/#signin', 303);
+    return c.redirect(`${landing}#signin`, 303);
   });
+
+  /** The backend sets the user's password (seed 004's users API); a policy refusal is shown as Keyway words it. */
+  app.post('/demo/api/signin/password', async (c) => {
+    const { password, ...asked } = parseWith(WithPassword, await c.req.json().catch(() => ({})));
+    try {
+      const user = await acme.ensureUser(personOf(asked));
+      const response = await callKeyway('PUT', `/api/v1/users/${encodeURIComponent(user.id)}/password`, { password });
+      if (response.status !== 204) throw new KeywayRefusal(await keywayError(response));
+      return c.json({ email: user.email });
+    } catch (error) {
+      return refused(c, error);
+    }
+  });
+
+  /** Seed 001's password grant, from this backend with the client's secret: the browser never talks to /oauth2/token. */
+  app.post('/demo/api/signin/password-grant', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const { password, ...asked } = parseWith(WithPassword, await c.req.json().catch(() => ({})));
+    const session = sessions.open(c);
+    try {
+      const answer = await acme.token({ grant_type: 'password', username: personOf(asked).email, password, scope: SCOPE });
+      await signIn(session, 'password', answer, answer.id_token ? await acme.verify(answer.id_token, 'id') : undefined);
+    } catch (error) {
+      return refused(c, error);
+    }
+    return c.json(await view(session));
+  });
+
+  /** Seed 002: the backend mints a user token with its private token key and sends the browser to Keyway's /login/ with it. */
+  app.post('/demo/api/signin/user-token', async (c) => {
+    const { email } = personOf(parseWith(Person, await c.req.json().catch(() => ({}))));
+    const session = sessions.open(c);
+    try {
+      const response = await fetch(`${internalUrl}/api/v1/user/token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenKey()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, uid: DEMO_UID }),
+      });
+      if (!response.ok) throw new KeywayRefusal(await keywayError(response));
+      const { userID, token } = (await response.json()) as { userID: string; token: string };
+      session.userToken = { method: 'user_token', userId: userID, startedAt: services.clock() };
+      delete session.error;
+      const query = new URLSearchParams({ token, openOnboarding: 'true', closeOnboardingRedirect: '/demo/' });
+      return c.json({ login_url: `${issuer}/login/?${query}`, token_preview: `${token.slice(0, 16)}…`, email });
+    } catch (error) {
+      return refused(c, error);
+    }
+  });
+
+  /** The session's access token at Keyway's `/users/self` MFA API; a refusal becomes the demo's. */
+  const mfaCall = async (c: Context<AppEnv>, path: string, method: string, body?: unknown) => {
+    const signedIn = sessions.find(c)?.signedIn;
+    if (!signedIn) throw new KeywayRefusal({ status: 409, code: 'not_signed_in', message: 'Nobody is signed in here.' });
+    const response = await acme.asUser(signedIn.accessToken, method, path, body);
+    if (!response.ok) throw new KeywayRefusal(await keywayError(response));
+    return { response, userId: decodeJwt(signedIn.accessToken).sub as string };
+  };
+
+  /** Setup: the QR and secret for the page, and the secret into the demo authenticator, which answers the current code. */
+  app.post('/demo/api/signin/mfa/setup', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      const { response, userId } = await mfaCall(c, '/users/self/mfa/setup', 'POST');
+      const { data } = (await response.json()) as { data: { mfa_url: string; mfa_qr_code: string } };
+      const { secret, code } = authenticator.enrol(userId, data.mfa_url);
+      return c.json({ qr_code: data.mfa_qr_code, secret, code });
+    } catch (error) {
+      return refused(c, error);
+    }
+  });
+
+  /** Verify with the code the page shows; the recovery codes come back this once. */
+  app.post('/demo/api/signin/mfa/verify', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const { token } = parseWith(ShownCode, await c.req.json().catch(() => ({})));
+    try {
+      const { response, userId } = await mfaCall(c, '/users/self/mfa/verify', 'POST', { token });
+      authenticator.usedNow(userId);
+      const { data } = (await response.json()) as { data: { recovery_codes: string[] } };
+      return c.json({ recovery_codes: data.recovery_codes, session: await view(sessions.find(c)) });
+    } catch (error) {
+      return refused(c, error);
+    }
+  });
+
+  /** Validate (a new session of a user with MFA) or remove MFA, with the demo authenticator's next code. */
+  for (const [route, path, method] of [
+    ['validate', '/users/self/mfa/validate', 'POST'],
+    ['remove', '/users/self/mfa', 'DELETE'],
+  ] as const) {
+    app.post(`/demo/api/signin/mfa/${route}`, async (c) => {
+      c.header('Cache-Control', 'no-store');
+      try {
+        const signedIn = sessions.find(c)?.signedIn;
+        const userId = signedIn ? (decodeJwt(signedIn.accessToken).sub as string) : '';
+        const { code, used } = authenticator.code(userId);
+        await mfaCall(c, path, method, { token: code });
+        used();
+        if (route === 'remove') authenticator.forget(userId);
+      } catch (error) {
+        return refused(c, error);
+      }
+      return c.json(await view(sessions.find(c)));
+    });
+  }
 
   app.get('/demo/api/signin/session', async (c) => {
     c.header('Cache-Control', 'no-store');

@@ -92,3 +92,83 @@ test('a callback whose state this browser did not start is refused and shown, an
   const formPost = await page.request.post(`${keywayUrl()}/demo/api/signin/logout`, { form: { any: 'thing' } });
   expect(formPost.status()).toBe(415);
 });
+
+const PASSWORD = 'tangerine kayak orbit 7';
+
+async function signInWithPassword(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in with password' }).click();
+}
+
+test('the demo sets a password (the policy is shown) and signs in with the password grant', async ({ page }) => {
+  const email = freshEmail('password');
+  await page.goto(`${keywayUrl()}/demo/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Set this password' }).click();
+  await expect(page.locator('#signin-status')).toContainText('Password refused');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set this password' }).click();
+  await expect(page.locator('#signin-status')).toContainText(`Password set for ${email}`);
+
+  await signInWithPassword(page, email);
+  const panel = page.locator('#signed-in');
+  await expect(panel).toContainText(email);
+  await expect(panel).toContainText('via password');
+  await expect(panel).toContainText('verified against the JWKS ✓');
+  await expect(panel).toContainText(/eyJ[\w-]{13}…/);
+});
+
+test('the demo sets MFA up with the demo authenticator; the next sign-in is MFA required until validated, and MFA is removed', async ({ page }) => {
+  const email = freshEmail('mfa');
+  await page.goto(`${keywayUrl()}/demo/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set this password' }).click();
+  await expect(page.locator('#signin-status')).toContainText('Password set');
+  await signInWithPassword(page, email);
+  const panel = page.locator('#signed-in');
+  await expect(panel).toContainText(email);
+
+  await panel.getByRole('button', { name: 'Set up MFA' }).click();
+  const mfa = page.locator('#mfa');
+  await expect(mfa.getByRole('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(mfa).toContainText(/Secret: [A-Z2-7]{32}/);
+  await expect(mfa).toContainText(/Demo authenticator: \d{6}/);
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await expect(mfa).toContainText('Recovery codes, shown this once');
+  await expect(mfa.getByRole('listitem')).toHaveCount(10);
+  await expect(panel.getByRole('button', { name: 'Remove MFA' })).toBeVisible();
+
+  await signInWithPassword(page, email);
+  await expect(panel).toContainText('MFA required: validate');
+  await expect(panel).not.toContainText(email);
+  await panel.getByRole('button', { name: 'Validate with the demo authenticator' }).click();
+  await expect(panel).toContainText(email);
+
+  // Keyway takes each 30 s step's code once, so removing may have to wait for the next step: at most about 30 s.
+  test.setTimeout(75_000);
+  await expect(async () => {
+    const remove = panel.getByRole('button', { name: 'Remove MFA' });
+    if (await remove.isVisible()) await remove.click();
+    await expect(panel.getByRole('button', { name: 'Set up MFA' })).toBeVisible({ timeout: 1000 });
+  }).toPass({ intervals: [2000], timeout: 45_000 });
+});
+
+test('the demo mints a user token and the login lands back on the demo, signed in', async ({ page }) => {
+  const email = freshEmail('user-token');
+  await page.goto(`${keywayUrl()}/demo/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Sign in with a user token (seed 002)' }).click();
+  await page.waitForURL(/\/login\/\?token=/);
+  await backOnDemo(page);
+  const panel = page.locator('#signed-in');
+  await expect(panel).toContainText(email);
+  await expect(panel).toContainText('via user token');
+  await expect(panel).toContainText('verified against the JWKS ✓');
+  // The one stateless callback it allowed is used up: a replayed one is refused.
+  await page.goto(`${keywayUrl()}/demo/auth/callback?code=forged&iss=${encodeURIComponent(keywayUrl())}`);
+  await backOnDemo(page);
+  await expect(panel.getByRole('alert')).toContainText('started no user-token sign-in');
+});
