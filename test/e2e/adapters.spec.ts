@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { createLink, hostMessages, hostOrigin, openAsPopup, receivedHooks, typeCode } from './helpers.js';
+import { createLink, hostMessages, hostOrigin, openAsPopup, receivedHooks, scanQr, typeCode } from './helpers.js';
 
 interface Peers {
   passwordGrant: { users: { plain: { email: string; password: string }; withMfa: { email: string; password: string; totp: string } } };
   imap: { user: string; password: string; port: number } | null;
 }
 const peers = () => JSON.parse(process.env['KEYWAY_E2E_PEERS'] ?? '{}') as Peers;
-const JSQR = readFileSync('node_modules/jsqr/dist/jsQR.js', 'utf8');
 
 test.beforeEach(async ({ context }) => {
   context.setDefaultTimeout(8000);
@@ -34,24 +32,11 @@ test('QR pairing: a second browser plays the phone, decodes the QR from the scre
   await chooseProvider(wizard, /WhatsApp/);
   const qr = wizard.getByRole('img', { name: 'QR code to scan with WhatsApp' });
   await expect(qr).toBeVisible();
-  const shot = (await qr.screenshot()).toString('base64');
+  const shot = await qr.screenshot();
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const camera = await phone.newPage();
-  await camera.setContent('<canvas></canvas>');
-  await camera.addScriptTag({ content: JSQR });
-  const scanned = await camera.evaluate(async (png) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${png}`;
-    await image.decode();
-    const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height);
-    return (window as unknown as { jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).jsQR(pixels.data, image.width, image.height)?.data;
-  }, shot);
+  const scanned = await scanQr(camera, shot);
   expect(scanned).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pair\/[A-Za-z0-9_-]{43}$/);
 
   await camera.goto(scanned as string);

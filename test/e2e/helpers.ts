@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { DEMO_TOTP_SECRET } from '../../src/server/providers/demo.js';
@@ -73,4 +74,27 @@ export async function hostMessages(page: Page): Promise<{ keyway: number; type: 
 
 export async function receivedHooks(request: APIRequestContext): Promise<{ headers: Record<string, string>; body: string }[]> {
   return (await request.get(`${hostOrigin()}/hooks`)).json();
+}
+
+const JSQR = readFileSync('node_modules/jsqr/dist/jsQR.js', 'utf8');
+
+/**
+ * Reads a QR code off a screenshot, as a phone's camera would, in `camera` (a blank page of its own:
+ * the wizard's CSP rightly runs no test script). Answers the text it encodes, or undefined.
+ */
+export async function scanQr(camera: Page, png: Buffer): Promise<string | undefined> {
+  await camera.setContent('<canvas></canvas>');
+  await camera.addScriptTag({ content: JSQR });
+  return camera.evaluate(async (data) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${data}`;
+    await image.decode();
+    const canvas = document.querySelector('canvas') as HTMLCanvasElement;
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, image.width, image.height);
+    return (window as unknown as { jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).jsQR(pixels.data, image.width, image.height)?.data;
+  }, png.toString('base64'));
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,13 +11,13 @@ import { createClient } from '../../src/server/identity/clients.js';
 import { createUser } from '../../src/server/identity/users.js';
 import { startKeyway, type RunningKeyway } from '../../src/server/server.js';
 import { createApiKey } from '../../src/server/store/tenants.js';
+import { scanQr } from './helpers.js';
 
 /**
  * MFA in the sign-in wizard, as a user meets it: the tenant requires MFA, so the first sign-in sets
  * it up (the QR read off the screen, the code computed from it) and shows the recovery codes; the
  * next sign-in asks for the code and takes a recovery code instead. Keyway runs from source.
  */
-const JSQR = readFileSync('node_modules/jsqr/dist/jsQR.js', 'utf8');
 const EMAIL = 'ada@acme.test';
 let keyway: RunningKeyway;
 let callback: Server;
@@ -60,23 +60,10 @@ async function openLoginUrl(page: Page, request: APIRequestContext): Promise<voi
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
-/** Reads a QR code off a screenshot in a blank page of its own: the wizard's CSP rightly runs no test script. */
+/** Reads a QR code off a screenshot in a blank page of its own. */
 async function scan(browser: Browser, png: Buffer): Promise<string | undefined> {
   const camera = await browser.newPage();
-  await camera.setContent('<canvas></canvas>');
-  await camera.addScriptTag({ content: JSQR });
-  const scanned = await camera.evaluate(async (data) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${data}`;
-    await image.decode();
-    const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height);
-    return (window as unknown as { jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).jsQR(pixels.data, image.width, image.height)?.data;
-  }, png.toString('base64'));
+  const scanned = await scanQr(camera, png);
   await camera.close();
   return scanned;
 }
