@@ -264,20 +264,28 @@ async function passwordGrant(setup: Setup, tenantId: string): Promise<string[]> 
   const { keyway, loads } = setup;
   const { db } = keyway.services.store;
   const now = Date.now();
-  const user = await createUser(db, tenantId, { first_name: 'Grace', last_name: 'Hopper', email: 'grace@bench.test' }, now);
   const password = 'a long bench passphrase, 2026';
-  await keyway.services.passwords.setPassword(tenantId, user.id, password, now);
+  // One user per connection: attempts are counted per account before the hash, so one account signing in
+  // 64 times at once would be limited as a guesser is.
+  const bodies: string[] = [];
+  for (let i = 0; i < CONNECTIONS; i += 1) {
+    const user = await createUser(db, tenantId, { first_name: 'Grace', last_name: 'Hopper', email: `grace${i}@bench.test` }, now);
+    await keyway.services.passwords.setPassword(tenantId, user.id, password, now);
+    bodies.push(new URLSearchParams({ grant_type: 'password', username: user.email, password, scope: 'openid' }).toString());
+  }
   const created = await createClient(db, tenantId, { name: 'Bench password app', redirect_uris: [setup.callback], grant_types: ['password', 'refresh_token'] }, now);
   const client = { id: created.row.id, secret: created.clientSecret ?? '' };
-  const body = new URLSearchParams({ grant_type: 'password', username: user.email, password, scope: 'openid' }).toString();
   const result = await loads.run({
     url: `${keyway.url}/oauth2/token`,
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
     seconds: SECONDS,
-    bodies: Array.from({ length: 200_000 }, () => body),
+    bodies: Array.from({ length: 200_000 }, (_, n) => bodies[n % bodies.length] as string),
   });
-  return [`POST /oauth2/token, password grant (seed 001, client_secret_basic, the right password each time), ${CONNECTIONS} connections, ${SECONDS} s: ${describeLoad(result)} (statuses ${describeStatuses(result)})`];
+  return [
+    `POST /oauth2/token, password grant (seed 001, client_secret_basic, ${CONNECTIONS} users, the right password each time), ${CONNECTIONS} connections, ${SECONDS} s: ` +
+      `${describeLoad(result)} (statuses ${describeStatuses(result)})`,
+  ];
 }
 
 function listenCallback(): Promise<{ server: Server; url: string }> {

@@ -111,6 +111,13 @@ for (const dialect of dialects()) {
       assert.equal((await attempt(mine.email, GOOD_PASSWORD)).status, 200, 'another address signs in');
     });
 
+    it('signs many users in at once from one address (a host backend) without locking the address', async () => {
+      const address = freshAddress();
+      const users = await Promise.all(Array.from({ length: DEFAULT_LOCKOUT.address.maxFailures * 2 }, () => userWithPassword(h)));
+      const answers = await Promise.all(users.map((user) => attempt(user.email, GOOD_PASSWORD, address)));
+      assert.deepEqual([...new Set(answers.map((answer) => answer.status))], [200]);
+    });
+
     it('refuses a locked attempt without changing anything', async () => {
       const user = await userWithPassword(h);
       for (let n = 0; n < maxFailures; n += 1) await attempt(user.email, WRONG);

@@ -79,18 +79,23 @@ export class PasswordLockout {
   ) {}
 
   /**
-   * Counts the attempt as a failure before the password is looked at, like Kratos's submit
-   * counter: concurrent guesses each take a count first, so no more than `maxFailures` of them
-   * reach the hash, however many arrive at once. A locked counter refuses the attempt and, as the
-   * transaction rolls back, nothing is counted. Keys are taken in one order, so no deadlock.
+   * The account's counter counts the attempt as a failure before the password is looked at, like
+   * Kratos's submit counter: concurrent guesses each take a count first, so no more than
+   * `maxFailures` of them reach the hash, however many arrive at once. The address's counter only
+   * refuses while it is locked: one backend signs many users in at once from one address, so its
+   * attempts in flight must not add up to a lock; its failures are counted once known (`failed`).
+   * A locked counter refuses the attempt and, as the transaction rolls back, nothing is counted.
    */
   async reserve(keys: Record<LockoutKind, string>, now: number): Promise<Reservation | Locked> {
     if (++this.#attempts % SWEEP_EVERY === 0) await this.sweep(now);
-    const order = (Object.entries(keys) as [LockoutKind, string][]).sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const held: Reservation['held'] = [];
-        for (const [kind, key] of order) {
+        const address = await trx.selectFrom('password_failures').select('locked_until').where('key', '=', keys.address).executeTakeFirst();
+        if (address?.locked_until != null && address.locked_until > now) {
+          throw new LockedSignal({ locked: 'address', retryAfterSeconds: Math.max(1, Math.ceil((address.locked_until - now) / 1000)) });
+        }
+        const held: Reservation['held'] = [{ kind: 'address', key: keys.address, lockedUntil: null }];
+        for (const [kind, key] of [['account', keys.account]] as const) {
           const rule = this.rules[kind];
           const counted = await trx
             .insertInto('password_failures')
@@ -126,17 +131,32 @@ export class PasswordLockout {
   }
 
   /**
-   * The attempt was right: the account starts again from zero; the address only takes back this
-   * attempt's count (and a lock it set), so a guesser cannot clear it with an account of its own.
+   * The attempt was right: the account starts again from zero. The address keeps its count, so a
+   * guesser cannot clear it with an account of its own.
    */
   async succeeded(reservation: Reservation): Promise<void> {
-    for (const { kind, key, lockedUntil } of reservation.held) {
-      if (kind === 'account') {
-        await this.clear(key);
-        continue;
+    for (const { kind, key } of reservation.held) if (kind === 'account') await this.clear(key);
+  }
+
+  /** The attempt was wrong: the address counts it, and locks once it has had too many. */
+  async failed(reservation: Reservation, now: number): Promise<void> {
+    const rule = this.rules.address;
+    for (const { kind, key } of reservation.held) {
+      if (kind !== 'address') continue;
+      const counted = await this.db
+        .insertInto('password_failures')
+        .values({ key, failures: 1, locked_until: null, updated_at: now })
+        .onConflict((conflict) =>
+          conflict.column('key').doUpdateSet({
+            failures: sql<number>`case when password_failures.updated_at <= ${now - rule.forgetAfterSeconds * 1000} then 1 else password_failures.failures + 1 end`,
+            updated_at: now,
+          }),
+        )
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      if (counted.failures >= rule.maxFailures) {
+        await this.db.updateTable('password_failures').set({ locked_until: now + lockSeconds(rule, counted.failures) * 1000 }).where('key', '=', key).execute();
       }
-      await this.db.updateTable('password_failures').set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` }).where('key', '=', key).execute();
-      if (lockedUntil !== null) await this.db.updateTable('password_failures').set({ locked_until: null }).where('key', '=', key).where('locked_until', '=', lockedUntil).execute();
     }
   }
 

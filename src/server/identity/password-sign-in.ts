@@ -58,7 +58,10 @@ export class PasswordSignIn {
 
     const storedHash = user?.password_hash ?? (await this.hasher.dummyHash());
     const matches = await this.hasher.verify(storedHash, attempt.password);
-    if (!matches || !user || user.password_hash === null || user.status !== 'ACTIVE') return { outcome: 'refused' };
+    if (!matches || !user || user.password_hash === null || user.status !== 'ACTIVE') {
+      await this.lockout.failed(reservation, attempt.now);
+      return { outcome: 'refused' };
+    }
 
     await this.lockout.succeeded(reservation);
     if (this.hasher.needsRehash(user.password_hash)) await this.#rehash(user, attempt.password);
