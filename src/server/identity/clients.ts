@@ -26,6 +26,16 @@ export function clientRedirectUris(row: OAuthClientTable): string[] {
   return JSON.parse(row.redirect_uris_json) as string[];
 }
 
+/**
+ * The redirect URI a sign-in goes back to: the one asked for, exactly as registered (no prefix, no
+ * added query), or, when none is asked, the client's only one.
+ */
+export function resolveRedirectUri(row: OAuthClientTable, asked: string | undefined): { uri: string } | { problem: 'not_registered' | 'ambiguous' } {
+  const registered = clientRedirectUris(row);
+  if (asked !== undefined) return registered.includes(asked) ? { uri: asked } : { problem: 'not_registered' };
+  return registered.length === 1 ? { uri: registered[0] as string } : { problem: 'ambiguous' };
+}
+
 export function clientGrantTypes(row: OAuthClientTable): OAuthGrantType[] {
   return JSON.parse(row.grant_types_json) as OAuthGrantType[];
 }

@@ -13,7 +13,7 @@ import { newId, safeEqual, sha256 } from '../security/tokens.js';
 import type { Database, LinkTable, SignInRequestTable } from '../store/schema.js';
 import { emailKey } from './users.js';
 import { queueIdentityEvent } from './events.js';
-import { clientGrantTypes, clientRedirectUris, defaultClient } from './clients.js';
+import { clientGrantTypes, defaultClient, resolveRedirectUri } from './clients.js';
 import { createSignInLink, useUpRelatedLinks, type SignInLinkRequest } from './signin-links.js';
 import { consumeUserToken } from './user-tokens.js';
 import { linkServedHere } from '../brands.js';
@@ -265,11 +265,11 @@ export class SignInFlow {
     // Like a link: on Keyway's domain or its own tenant's, never on another tenant's.
     if (!(await linkServedHere(trx, options.host, this.deps.issuer, subject.tenantId))) return { failure: 'token_invalid' };
     const client = await defaultClient(trx, subject.tenantId);
-    const redirectUris = client ? clientRedirectUris(client) : [];
-    if (!client || redirectUris.length !== 1 || !clientGrantTypes(client).includes('authorization_code')) return { failure: 'client_required' };
+    const resolved = client ? resolveRedirectUri(client, undefined) : undefined;
+    if (!client || !resolved || !('uri' in resolved) || !clientGrantTypes(client).includes('authorization_code')) return { failure: 'client_required' };
     const request: SignInLinkRequest = {
       client_id: client.id,
-      redirect_uri: redirectUris[0] as string,
+      redirect_uri: resolved.uri,
       scope: 'openid',
       state: null,
       nonce: null,

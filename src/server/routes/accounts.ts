@@ -4,6 +4,7 @@ import type { AppEnv, Services } from '../context.js';
 import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import type { AccountTable } from '../store/schema.js';
+import { decodeCursor, encodeCursor } from '../store/keyset.js';
 import { parseWith } from '../validate.js';
 
 const DEFAULT_PAGE = 20;
@@ -18,21 +19,6 @@ function accountView(row: Pick<AccountTable, 'id' | 'provider' | 'name' | 'statu
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };
-}
-
-/** Keyset cursor: the last row's (created_at, id), so pages stay stable while accounts are added. */
-function encodeCursor(row: { created_at: number; id: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ApiError(422, 'invalid_cursor', 'The cursor is not one this API returned.');
 }
 
 /** Tenant-scoped accounts: list (newest first, paginated), read, delete. */

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { AppEnv, Services } from '../context.js';
 import { brandOfHost } from '../brands.js';
 import { escapeHtml } from '../html.js';
-import { activeClient, clientGrantTypes, clientRedirectUris } from '../identity/clients.js';
+import { activeClient, clientGrantTypes, resolveRedirectUri } from '../identity/clients.js';
 import { createSignInLink } from '../identity/signin-links.js';
 import { setPageHeaders } from '../security/headers.js';
 
@@ -65,10 +65,9 @@ export function authorizeRoutes(services: Services): Hono<AppEnv> {
     // A tenant's own domain serves its own clients only, as it serves its own links only.
     const here = await brandOfHost(services.store.db, c.req.header('host'), services.publicUrl);
     if (here && here.tenantId !== client.tenant_id) return errorPage(c, 'The app that sent you here is not known to Keyway.');
-    const registered = clientRedirectUris(client);
-    const askedUri = c.req.query('redirect_uri');
-    const redirectUri = askedUri ?? (registered.length === 1 ? registered[0] : undefined);
-    if (!redirectUri || !registered.includes(redirectUri)) return errorPage(c, 'The address to return to is not one the app registered.');
+    const resolved = resolveRedirectUri(client, c.req.query('redirect_uri'));
+    if (!('uri' in resolved)) return errorPage(c, 'The address to return to is not one the app registered.');
+    const redirectUri = resolved.uri;
     const state = c.req.query('state');
     if (!parsed.success) return errorRedirect(c, redirectUri, 'invalid_request', `The request is not valid: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}.`, state, issuer);
     const request = parsed.data;

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { LOGIN_URL_TTL, LoginUrlRequest, type LoginUrl } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
 import { ApiError } from '../errors.js';
-import { clientGrantTypes, clientRedirectUris, defaultClient, findClient } from '../identity/clients.js';
+import { clientGrantTypes, defaultClient, findClient, resolveRedirectUri } from '../identity/clients.js';
 import { createSignInLink, signInLinkUrl } from '../identity/signin-links.js';
 import { findUser, userNotFound } from '../identity/users.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
@@ -22,14 +22,10 @@ async function clientFor(services: Services, tenantId: string, clientId: string 
 }
 
 function redirectUriFor(client: OAuthClientTable, asked: string | undefined): string {
-  const registered = clientRedirectUris(client);
-  if (asked !== undefined) {
-    // Exact match only: no prefix, no added query, so a code never goes anywhere the client did not register.
-    if (!registered.includes(asked)) throw new ApiError(422, 'redirect_uri_not_registered', 'redirect_uri is not one of the client’s registered redirect URIs.');
-    return asked;
-  }
-  if (registered.length !== 1) throw new ApiError(422, 'redirect_uri_required', 'The client has several redirect URIs: name one (redirect_uri).');
-  return registered[0] as string;
+  const resolved = resolveRedirectUri(client, asked);
+  if ('uri' in resolved) return resolved.uri;
+  if (resolved.problem === 'not_registered') throw new ApiError(422, 'redirect_uri_not_registered', 'redirect_uri is not one of the client’s registered redirect URIs.');
+  throw new ApiError(422, 'redirect_uri_required', 'The client has several redirect URIs: name one (redirect_uri).');
 }
 
 /** `POST /api/v1/users/{id}/login_url` (seed 004): a single-use, expiring link that signs the user in after one click. */
