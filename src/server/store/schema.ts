@@ -9,6 +9,8 @@ export interface TenantTable {
   user_token_ttl_seconds: number | null;
   /** 1: a user without MFA sets it up in the wizard before signing in. */
   require_mfa: number;
+  /** Seconds a message token signs in for; null keeps the default (7 days). */
+  message_token_ttl_seconds: number | null;
   created_at: number;
 }
 
@@ -309,6 +311,37 @@ export interface UserTokenTable {
   created_at: number;
 }
 
+/** The message's delivery as seed 000 names it. */
+export type MessageStatus = 'scheduled' | 'queued' | 'sent' | 'failed';
+
+/**
+ * A message sent to a user (the seed's client) through the mail outbox. `content` is the seed's
+ * `content` object as JSON, links as the host sent them (the token is added only in the mail);
+ * `agent_id` is the host's own id as JSON (a number or a string, returned as it came).
+ */
+export interface MessageTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  agent_id: string;
+  sender: string;
+  source: string;
+  content: string;
+  /** SHA-256 of the message's UUID token, which is never stored. */
+  token_hash: string;
+  token_expires_at: number;
+  /** When the token signed its user in; once only. */
+  token_used_at: number | null;
+  status: MessageStatus;
+  schedule_at: number | null;
+  sent_at: number | null;
+  failure_reason: string | null;
+  /** The mail_outbox row that carries it. */
+  mail_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Failed password sign-ins under one key (`user:…`, `email:…`, `address:…`); see identity/password-lockout.ts. */
 export interface PasswordFailureTable {
   key: string;
@@ -347,4 +380,5 @@ export interface Database {
   mfa_factors: MfaFactorTable;
   recovery_codes: RecoveryCodeTable;
   password_failures: PasswordFailureTable;
+  messages: MessageTable;
 }

@@ -26,7 +26,8 @@ export async function ensureTenant(
   const existing = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
   if (existing) return { tenant: existing };
   const webhookSecret = `whsec_${newToken()}`;
-  const candidate: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), webhook_url: null, user_token_ttl_seconds: null, require_mfa: 0, created_at: now };
+  const candidate: TenantTable = { id: newId(), name, sealed_webhook_secret: sealer.seal(webhookSecret), webhook_url: null, user_token_ttl_seconds: null,
+        message_token_ttl_seconds: null, require_mfa: 0, created_at: now };
   await db.insertInto('tenants').values(candidate).onConflict((oc) => oc.column('name').doNothing()).execute();
   const tenant = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
   return tenant.id === candidate.id ? { tenant, webhookSecret } : { tenant };
