@@ -16,3 +16,4 @@ export * from './oauth-client.js';
 export * from './login-url.js';
 export * from './mfa.js';
 export * from './user-token.js';
+export * from './message.js';
