@@ -5,6 +5,7 @@ import { errorBody, handleError } from './errors.js';
 import { MAX_BODY_BYTES } from './validate.js';
 import { requestLog } from './middleware/request-log.js';
 import { baselineHeaders } from './security/headers.js';
+import { flowApiCors, publicAssetCors } from './security/cors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { brandRoutes } from './routes/brand.js';
 import { flowRoutes } from './routes/flows.js';
@@ -41,6 +42,10 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   // Every route refuses oversized bodies while they stream in, before anything buffers them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }));
+  // The wizard placed directly in a host page calls the flow API across origins (see security/cors.ts).
+  app.use('/api/v1/flows', flowApiCors(services));
+  app.use('/api/v1/flows/*', flowApiCors(services));
+  app.use('/assets/*', publicAssetCors());
 
   app.route('/', healthRoutes(services));
   app.route('/api/v1', linkRoutes(services));
