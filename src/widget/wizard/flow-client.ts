@@ -25,11 +25,24 @@ export class FlowNetworkError extends Error {
 }
 
 /**
+ * A flow API URL. Called across origins (`api-base` set), it names the wizard's link, so that
+ * Keyway can answer the browser's preflight for the origins of that link alone (see the server's
+ * security/cors.ts); on its own page the wizard needs none.
+ */
+export function flowApiUrl(apiBase: string, path: string, link = ''): string {
+  return apiBase && link ? `${apiBase}${path}?link=${encodeURIComponent(link)}` : `${apiBase}${path}`;
+}
+
+/**
  * The widget's side of the flow API. Answers are shape-checked before use;
  * see flow-guards.ts for why the widget does not run the zod schemas.
  */
 export class FlowClient {
-  constructor(private readonly apiBase: string) {}
+  constructor(
+    private readonly apiBase: string,
+    /** The link token, named in cross-origin URLs (see flowApiUrl). */
+    private readonly link = '',
+  ) {}
 
   /** `POST /api/v1/flows`: trades the link token for a flow token and the first step. */
   open(request: OpenFlowRequest, signal: AbortSignal): Promise<OpenFlowResponse> {
@@ -63,7 +76,7 @@ export class FlowClient {
     let response: Response;
     try {
       // `fetch` is looked up on each call (not captured) so a test can stand in for the server.
-      response = await fetch(`${this.apiBase}${path}`, {
+      response = await fetch(flowApiUrl(this.apiBase, path, this.link), {
         method: options.method,
         headers,
         body: options.body,

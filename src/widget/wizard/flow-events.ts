@@ -1,5 +1,5 @@
 import type { Flow } from '../../protocol/flow.js';
-import { FlowApiError, FlowClient } from './flow-client.js';
+import { FlowApiError, FlowClient, flowApiUrl } from './flow-client.js';
 import { isFlow } from './flow-guards.js';
 
 /** One dispatched server-sent event. */
@@ -71,6 +71,8 @@ export class SseParser {
 export interface FlowWatchOptions {
   /** Origin (and optional path prefix) of the flow API; empty for this page's origin. */
   apiBase: string;
+  /** The link token, named in cross-origin URLs (see flowApiUrl). */
+  link?: string;
   flowToken: string;
   /** Aborting stops the stream or the polling at once; no `onFlow` call follows. */
   signal: AbortSignal;
@@ -112,10 +114,10 @@ export async function watchFlow(options: FlowWatchOptions): Promise<void> {
   }
 }
 
-async function streamFlow({ apiBase, flowToken, signal, onFlow }: FlowWatchOptions): Promise<StreamOutcome> {
+async function streamFlow({ apiBase, link, flowToken, signal, onFlow }: FlowWatchOptions): Promise<StreamOutcome> {
   let delivered = 0;
   try {
-    const response = await fetch(`${apiBase}/api/v1/flows/current/events`, {
+    const response = await fetch(flowApiUrl(apiBase, '/api/v1/flows/current/events', link), {
       headers: { Accept: 'text/event-stream', Authorization: `Bearer ${flowToken}` },
       signal,
       credentials: 'omit',
@@ -148,8 +150,8 @@ async function streamFlow({ apiBase, flowToken, signal, onFlow }: FlowWatchOptio
   }
 }
 
-async function pollFlow({ apiBase, flowToken, signal, onFlow, pollIntervalMs, maxBackoffMs }: FlowWatchOptions): Promise<void> {
-  const client = new FlowClient(apiBase);
+async function pollFlow({ apiBase, link, flowToken, signal, onFlow, pollIntervalMs, maxBackoffMs }: FlowWatchOptions): Promise<void> {
+  const client = new FlowClient(apiBase, link);
   const interval = pollIntervalMs ?? DEFAULT_POLL_MS;
   const ceiling = Math.max(interval, maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
   let wait = interval;

@@ -7,6 +7,7 @@ export interface LiveFlowState {
   flow: Flow | undefined;
   flowToken: string | undefined;
   apiBase: string;
+  link: string;
   /** True while the user's own request is under way: its answer, not an event, decides the next step. */
   busy: boolean;
   pollIntervalMs: number;
@@ -51,7 +52,7 @@ export class LiveFlow implements ReactiveController {
   }
 
   private sync(): void {
-    const { flow, flowToken, apiBase, busy, pollIntervalMs } = this.read();
+    const { flow, flowToken, apiBase, link, busy, pollIntervalMs } = this.read();
     const waiting = this.host.isConnected && !busy && flow?.status === 'active' && WAITING_STEPS.has(flow.step.kind);
     if (!waiting || !flowToken) {
       this.stop();
@@ -64,6 +65,7 @@ export class LiveFlow implements ReactiveController {
       .then(({ watchFlow }) =>
         watchFlow({
           apiBase,
+          link,
           flowToken,
           signal: watch.signal,
           pollIntervalMs,

@@ -130,6 +130,7 @@ export class KeywayWizard extends KeywayElement {
       flow: this.view?.type === 'flow' ? this.view.flow : undefined,
       flowToken: this.flowToken,
       apiBase: this.apiBase,
+      link: this.link,
       busy: this.request.status === TaskStatus.PENDING,
       pollIntervalMs: this.flowPollIntervalMs,
     }),
@@ -239,7 +240,7 @@ export class KeywayWizard extends KeywayElement {
   }
 
   private async perform(action: WizardAction, signal: AbortSignal): Promise<WizardView> {
-    const client = new FlowClient(this.apiBase);
+    const client = new FlowClient(this.apiBase, this.link);
     const token = this.flowToken ?? flowTokenStore.read(this.storageKey);
     if (action.type === 'submit' && token) {
       try {
