@@ -24,6 +24,7 @@ import { usersSelfRoutes } from './routes/users-self.js';
 import { oauthClientRoutes } from './routes/oauth-clients.js';
 import { userRoutes } from './routes/users.js';
 import { userTokenRoutes } from './routes/user-token.js';
+import { messageRoutes } from './routes/messages.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -55,6 +56,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1', tenantMfaRoutes(services));
   app.route('/api/v1', userRoutes(services));
   app.route('/api/v1', userTokenRoutes(services));
+  app.route('/api/v1', messageRoutes(services));
   app.route('/api/v1', oauthClientRoutes(services));
   app.route('/api/v1', brandRoutes(services));
   app.route('/api/v1', openApiRoutes(services.publicUrl));

@@ -30,6 +30,7 @@ import { newMagicLink } from './identity/signin-links.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
 import { DemoInbox, smtpTransport } from './messages/mail-transport.js';
 import { startMailWorker, type MailWorker, type MailWorkerOptions } from './messages/mailer.js';
+import { messageDelivery } from './messages/message-delivery.js';
 
 export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
 /** The built wizard: `dist/widget` beside `dist/src/server`, or under the package root when run from source. */
@@ -148,7 +149,8 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
   // Demo mode with no SMTP server: mail goes to the demo page's inbox instead.
   const demoInbox = config.demo && !config.smtpUrl ? new DemoInbox(clock) : undefined;
-  const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, ...(options.log ? { log: options.log } : {}), ...options.mail });
+  const settle = { message: messageDelivery({ onWebhookQueued: () => worker.kick() }) };
+  const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, settle, ...(options.log ? { log: options.log } : {}), ...options.mail });
   const shutdown = new AbortController();
   const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });

@@ -9,6 +9,8 @@ export interface MailContent {
   paragraphs: readonly string[];
   /** Dropped unless its URL is absolute http(s): a mail must not carry a javascript: or data: link. */
   button?: { label: string; url: string; /** Shown with the bare URL under the button, for clients that block it. */ fallback?: string };
+  /** Links listed under the text, each on its own line; any that is not absolute http(s) is dropped. */
+  links?: readonly { label: string; url: string }[];
   /** A one-time code, shown large and spaced. */
   code?: string;
   footer: string;
@@ -63,6 +65,9 @@ function html(content: MailContent, look: Look): string {
     row('padding:16px 32px 0;', `<h1 style="margin:0;font-size:22px;line-height:1.3;font-weight:700;color:${TEXT};">${e(content.heading)}</h1>`),
     ...content.paragraphs.map((paragraph) => row(`padding:12px 32px 0;font-size:15px;line-height:1.5;color:${TEXT};`, e(paragraph))),
   ];
+  for (const link of (content.links ?? []).filter((item) => isHttpUrl(item.url))) {
+    rows.push(row(`padding:8px 32px 0;font-size:15px;line-height:1.5;word-break:break-all;`, `<a href="${e(link.url)}" style="color:${look.colour};">${e(link.label)}</a>`));
+  }
   if (content.code !== undefined) {
     rows.push(
       row(
@@ -97,6 +102,8 @@ function html(content: MailContent, look: Look): string {
 
 function text(content: MailContent, button: MailContent['button']): string {
   const blocks = [content.brand.name, content.heading, ...content.paragraphs];
+  const links = (content.links ?? []).filter((item) => isHttpUrl(item.url));
+  if (links.length > 0) blocks.push(links.map((link) => (link.label === link.url ? link.url : `${link.label}: ${link.url}`)).join('\n'));
   if (content.code !== undefined) blocks.push(`    ${content.code}`);
   if (button) blocks.push(`${button.label}: ${button.url}`);
   blocks.push(`-- \n${content.footer}`);

@@ -2,11 +2,26 @@ import { brandOfTenant } from '../brands.js';
 import { startPoller, type Poller } from '../jobs/poller.js';
 import type { Sealer } from '../security/sealer.js';
 import type { Store } from '../store/database.js';
-import type { MailOutboxTable } from '../store/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, MailOutboxTable } from '../store/schema.js';
 import { defaultBackoff } from '../webhooks/worker.js';
 import { claimDueMail, markMailAttemptFailed, markMailSent, openMailBody, releaseMailLease } from './mail-outbox.js';
 import type { MailAddress } from './mail-settings.js';
 import { PermanentMailError, type MailTransport } from './mail-transport.js';
+
+/** How a mail ended: sent, or given up (refused, expired or out of attempts) with the reason. */
+export interface MailSettlement {
+  row: MailOutboxTable;
+  outcome: 'sent' | 'failed';
+  reason: string | null;
+  now: number;
+}
+
+/**
+ * What the owner of a mail kind records when one of its mails is settled, in the transaction that
+ * marks the outbox row, so both change together. `afterCommit` runs once that transaction committed.
+ */
+export type MailSettleHook = (trx: Transaction<Database>, settlement: MailSettlement) => Promise<{ afterCommit?: () => void } | void>;
 
 export interface MailWorkerOptions {
   store: Store;
@@ -25,6 +40,8 @@ export interface MailWorkerOptions {
   /** Mails this worker sends at once. */
   maxInFlight?: number;
   log?: (line: string) => void;
+  /** Per mail kind (`message`…): told when its mail is sent or given up. */
+  settle?: Readonly<Record<string, MailSettleHook>>;
 }
 
 export type MailWorker = Poller;
@@ -82,9 +99,21 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     return { name: brandName || options.from.name, address: options.from.address };
   }
 
+  /** Marks the row and tells the kind's owner in one transaction; without a hook, only the row. */
+  async function settle(row: MailOutboxTable, outcome: MailSettlement['outcome'], reason: string | null, mark: (trx: Transaction<Database>, now: number) => Promise<void>): Promise<void> {
+    const hook = options.settle?.[row.kind];
+    const now = clock();
+    const after = await db.transaction().execute(async (trx) => {
+      await mark(trx, now);
+      return hook ? await hook(trx, { row, outcome, reason, now }) : undefined;
+    });
+    after?.afterCommit?.();
+  }
+
   async function send(row: MailOutboxTable, stop: AbortSignal): Promise<Outcome> {
     if (row.expires_at !== null && row.expires_at <= clock()) {
-      await markMailAttemptFailed(db, row.id, { now: clock(), error: 'expired before it could be sent', nextAttemptAt: null });
+      const error = 'expired before it could be sent';
+      await settle(row, 'failed', error, (trx, now) => markMailAttemptFailed(trx, row.id, { now, error, nextAttemptAt: null }));
       log(`[keyway] mail ${row.id} expired before it could be sent; dropped`);
       return 'finished';
     }
@@ -95,14 +124,15 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
         { from, to: row.to_address, subject: row.subject, text: body.text, html: body.html, messageId: `${row.id}@${from.address.split('@')[1] ?? 'keyway'}` },
         AbortSignal.any([stop, AbortSignal.timeout(sendTimeoutMs)]),
       );
-      await markMailSent(db, row.id, clock());
+      await settle(row, 'sent', null, (trx, now) => markMailSent(trx, row.id, now));
     } catch (error) {
       // Stopping: the mail goes back to the outbox as it was, for whichever instance runs next.
       if (stop.aborted) return 'interrupted';
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof PermanentMailError;
       const exhausted = permanent || row.attempts >= maxAttempts;
-      await markMailAttemptFailed(db, row.id, { now: clock(), error: message, nextAttemptAt: exhausted ? null : clock() + backoff(row.attempts) });
+      if (exhausted) await settle(row, 'failed', message, (trx, now) => markMailAttemptFailed(trx, row.id, { now, error: message, nextAttemptAt: null }));
+      else await markMailAttemptFailed(db, row.id, { now: clock(), error: message, nextAttemptAt: clock() + backoff(row.attempts) });
       log(`[keyway] mail ${row.id} attempt ${row.attempts} failed (${message})${permanent ? '; refused, not retried' : exhausted ? '; giving up' : '; will retry'}`);
     }
     return 'finished';

@@ -21,13 +21,16 @@ export function storedContent(row: Pick<MessageTable, 'content'>): MessageConten
 /**
  * A stored message as seed 000 shows it. `token` is the message's UUID when the caller has it (it
  * minted it, or was asked by it); Keyway keeps only its hash, so otherwise it is null. The content's
- * links are the host's own, without the token that only the mail carries.
+ * links are the host's own, without the token that only the mail carries. With `now`, a scheduled
+ * message past its time shows as queued.
  */
-export function messageView(row: MessageTable, token: string | null): Message {
+export function messageView(row: MessageTable, token: string | null, now?: number): Message {
+  // A scheduled message whose time has come waits for the mail worker like any queued one.
+  const due = row.status === 'scheduled' && now !== undefined && row.schedule_at !== null && row.schedule_at <= now;
   const delivery: Message['delivery'] = {
     scheduleDateTime: isoOrNull(row.schedule_at),
     sentDateTime: isoOrNull(row.sent_at),
-    status: row.status,
+    status: due ? 'queued' : row.status,
   };
   if (row.status === 'failed' && row.failure_reason !== null) delivery.failureReason = row.failure_reason;
   return {

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { IdentityWebhookEvent, WebhookEvent } from '../../protocol/index.js';
+import type { IdentityWebhookEvent, MessageWebhookEvent, WebhookEvent } from '../../protocol/index.js';
 import { newId } from '../security/tokens.js';
 import type { Database, OutboxTable } from '../store/schema.js';
 import type { Store } from '../store/database.js';
@@ -16,7 +16,7 @@ export function destinationOf(url: string): string {
 /** Written in the same transaction as the state change it reports, so neither exists without the other. */
 export async function enqueueWebhook(
   trx: Transaction<Database> | Kysely<Database>,
-  options: { tenantId: string; url: string; event: WebhookEvent | IdentityWebhookEvent; now: number },
+  options: { tenantId: string; url: string; event: WebhookEvent | IdentityWebhookEvent | MessageWebhookEvent; now: number },
 ): Promise<void> {
   await trx
     .insertInto('webhook_outbox')
