@@ -4,21 +4,20 @@ import { OAuthClientRequest } from '../protocol/index.js';
 import { demoRoutes } from '../../demo/server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, loadConfig, type Config } from './config.js';
 import { createClient } from './identity/clients.js';
-import { rotateSigningKey } from './oauth2/signing-keys.js';
 import { isHttpUrl } from '../protocol/url-rules.js';
 import { obviousPrivateDestination } from './security/outbound.js';
-import { Sealer } from './security/sealer.js';
 import { startKeyway, type RunningKeyway } from './server.js';
 import { openStore } from './store/database.js';
-import type { ApiKeyKind } from './store/schema.js';
 import { createApiKey, revokeApiKeys } from './store/tenants.js';
+import { createKey, KEYS_USAGE, listKeys, revokeKey, rotateSigning } from './cli/keys.js';
+import { createLink, LINKS_USAGE } from './cli/links.js';
+import { listWebhooks, redeliverWebhook, WEBHOOKS_USAGE } from './cli/webhooks.js';
 
 const USAGE = `Usage:
   keyway start [--demo]                       start the server (--demo: demo provider and the demo app at /demo)
-  keyway keys create [--tenant NAME] [--label LABEL] [--kind api|private-token]
-                                              create an API key (the tenant is created if new); --kind private-token:
-                                              a key that only mints user tokens, as Bearer at POST /api/v1/user/token
-  keyway keys rotate-signing                  new key for access and ID tokens; the old one stays published until its tokens expire
+${KEYS_USAGE}
+${LINKS_USAGE}
+${WEBHOOKS_USAGE}
   keyway clients create --tenant NAME --redirect-uri URI [--redirect-uri URI…] [--name NAME] [--public]
                         [--grant authorization_code|refresh_token|password …]
                                               register an OAuth client (default grants: authorization_code, refresh_token)
@@ -101,55 +100,6 @@ function stopOnSignals(close: () => Promise<void>, graceMs: number): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-}
-
-const KEY_KINDS: Record<string, ApiKeyKind> = { api: 'api', 'private-token': 'private_token' };
-
-async function createKey(args: string[]): Promise<number> {
-  const problem = (message: string) => {
-    console.error(`keyway keys create: ${message}\n\n${USAGE}`);
-    return 2;
-  };
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { tenant: { type: 'string', default: 'default' }, label: { type: 'string' }, kind: { type: 'string', default: 'api' } } }));
-  } catch (error) {
-    return problem(error instanceof Error ? error.message : String(error));
-  }
-  const kind = Object.hasOwn(KEY_KINDS, values.kind) ? KEY_KINDS[values.kind] : undefined;
-  if (!kind) return problem(`--kind must be api or private-token, not "${values.kind}"`);
-  const { config, warnings } = loadConfig(process.env);
-  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
-  const store = await openStore({ url: config.databaseUrl });
-  try {
-    const created = await createApiKey(store.db, new Sealer(config.encryptionKey), {
-      tenantName: values.tenant,
-      kind,
-      now: Date.now(),
-      ...(values.label ? { label: values.label } : {}),
-    });
-    console.log(`Tenant: ${values.tenant}`);
-    console.log(kind === 'private_token' ? `Private token key: ${created.apiKey} (only for POST /api/v1/user/token, from your backend)` : `API key: ${created.apiKey}`);
-    if (created.webhookSecret) console.log(`Webhook secret: ${created.webhookSecret}`);
-    console.log('Keep them safe: they are shown once.');
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-/** Other running instances pick the new key up within their key cache time (30 s); until then they sign with the old one. */
-async function rotateSigning(): Promise<void> {
-  const { config, warnings } = loadConfig(process.env);
-  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
-  const store = await openStore({ url: config.databaseUrl });
-  try {
-    const rotation = await rotateSigningKey(store.db, new Sealer(config.encryptionKey), Date.now(), config.tokenLifetimes);
-    console.log(`New signing key: ${rotation.kid}`);
-    for (const old of rotation.retired) console.log(`Retired key ${old.kid} stays in the JWKS until ${new Date(old.unpublishAt).toISOString()}`);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `keyway tenants webhook --tenant NAME (--url URL | --clear)`: where the tenant's sign-in events go. */
@@ -255,8 +205,13 @@ export async function main(argv: string[]): Promise<number | void> {
     const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
     return start(values.demo);
   }
-  if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1));
+  if (command === 'keys' && rest[0] === 'create') return createKey(rest.slice(1), USAGE);
+  if (command === 'keys' && rest[0] === 'list') return listKeys(rest.slice(1), USAGE);
+  if (command === 'keys' && rest[0] === 'revoke') return revokeKey(rest.slice(1), USAGE);
   if (command === 'keys' && rest[0] === 'rotate-signing' && rest.length === 1) return rotateSigning();
+  if (command === 'links' && rest[0] === 'create') return createLink(rest.slice(1), USAGE);
+  if (command === 'webhooks' && rest[0] === 'list') return listWebhooks(rest.slice(1), USAGE);
+  if (command === 'webhooks' && rest[0] === 'redeliver') return redeliverWebhook(rest.slice(1), USAGE);
   if (command === 'clients' && rest[0] === 'create') return createOAuthClient(rest.slice(1));
   if (command === 'tenants' && rest[0] === 'webhook') return setTenantWebhook(rest.slice(1));
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

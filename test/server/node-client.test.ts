@@ -13,7 +13,7 @@ import { createApiKey } from '../../src/server/store/tenants.js';
 import { signWebhook } from '../../src/server/webhooks/signature.js';
 import { GOOD_PASSWORD } from './password-fixtures.js';
 import { WebhookReceiver } from './receiver.js';
-import { totpCode } from './harness.js';
+import { connectDemoOverHttp } from './http-flow.js';
 
 /** keyway/node against a real listening Keyway (demo providers, SQLite), as a host backend uses it. */
 describe('keyway/node against a started Keyway', () => {
@@ -114,17 +114,7 @@ describe('keyway/node against a started Keyway', () => {
       notify_url: notifyUrl,
       name: 'node-user-7',
     });
-    const post = async (path: string, body: unknown, token?: string) =>
-      (await (await fetch(`${keyway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json()) as {
-        token: string;
-        flow: { step: { id: string } };
-        step: { id: string; accountId?: string };
-        status: string;
-      };
-    const opened = await post('/api/v1/flows', { link: link.url.split('/connect/')[1] });
-    const credentials = await post('/api/v1/flows/current/steps', { kind: 'providers', stepId: opened.flow.step.id, provider: 'DEMO' }, opened.token);
-    const mfa = await post('/api/v1/flows/current/steps', { kind: 'credentials', stepId: credentials.step.id, values: { username: 'demo', password: 'demo' } }, opened.token);
-    const done = await post('/api/v1/flows/current/steps', { kind: 'mfa', stepId: mfa.step.id, code: totpCode(Date.now()) }, opened.token);
+    const done = await connectDemoOverHttp(keyway.url, link.url);
     assert.equal(done.status, 'succeeded');
 
     const [delivery] = await receiver.waitFor(1, 10_000);
