@@ -12,7 +12,10 @@ export interface SuccessResult {
 }
 export interface FailureResult {
   status: 'failure';
-  /** `link_expired`, `user_cancelled`, `mfa_locked`, `access_denied`, `provider_error` (or a reason added later). */
+  /**
+   * `link_expired`, `user_cancelled`, `mfa_locked`, `access_denied`, `provider_error` (or a reason added later),
+   * or `frame_refused`: the framed wizard never said it was ready (see `readyTimeoutMs`).
+   */
   reason: string;
   message: string;
 }
@@ -35,6 +38,13 @@ export interface OpenOptions {
   title?: string;
   /** Accessible name of the modal's close button. Default "Close". */
   closeLabel?: string;
+  /**
+   * `inline` and `modal`: how long the framed wizard may take to say it is ready before `open()`
+   * resolves `failure` with reason `frame_refused`. A frame refused by the page's CSP (`frame-src`)
+   * or by Keyway's `frame-ancestors` fires no event the page can see, so only the silence tells.
+   * Default 10 000 ms; 0 waits forever.
+   */
+  readyTimeoutMs?: number;
   onSuccess?: (result: SuccessResult) => void;
   onFailure?: (result: FailureResult) => void;
   onExit?: (result: ExitResult) => void;
@@ -44,6 +54,7 @@ export interface OpenOptions {
 
 /** How often a popup is checked for having been closed by the user. */
 const POPUP_POLL_MS = 300;
+const READY_TIMEOUT_MS = 10_000;
 
 /**
  * Opens a Keyway link (the `url` of the link API's answer) and resolves with the outcome.
@@ -96,6 +107,7 @@ export function open(url: string, options: OpenOptions = {}): Promise<Result> {
     };
 
     let frame: HTMLIFrameElement | undefined;
+    let readyTimer: ReturnType<typeof setTimeout> | undefined;
     if (popup) {
       const timer = setInterval(() => popup.closed && settle({ status: 'exit' }), POPUP_POLL_MS);
       cleanups.push(() => {
@@ -110,6 +122,9 @@ export function open(url: string, options: OpenOptions = {}): Promise<Result> {
       } else {
         cleanups.push(openModal(created, title, options.closeLabel ?? 'Close', () => settle({ status: 'exit' })));
       }
+      const wait = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+      if (wait > 0) readyTimer = setTimeout(() => settle({ status: 'failure', reason: 'frame_refused', message: 'The wizard could not be shown in this page.' }), wait);
+      cleanups.push(() => clearTimeout(readyTimer));
     }
 
     const onMessage = (event: MessageEvent): void => {
@@ -118,6 +133,8 @@ export function open(url: string, options: OpenOptions = {}): Promise<Result> {
       if (event.origin !== target.origin || !source || event.source !== source) return;
       const message = parseHostMessage(event.data);
       if (!message) return;
+      // Any message proves the frame was let in; a link error, for one, comes as `failure` without `ready`.
+      clearTimeout(readyTimer);
       options.onEvent?.(message);
       if (message.type === 'resize') {
         if (frame) setFrameHeight(frame, message.data.height);

@@ -20,3 +20,11 @@ export const HostMessage = z.discriminatedUnion('type', [
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;
 export type HostMessageType = HostMessage['type'];
+
+/**
+ * Why the embed SDK's `open()` resolved `failure`: the reason the wizard posted, or `frame_refused`,
+ * which the SDK reports itself when a framed wizard never says `ready` (the host page's CSP or
+ * Keyway's `frame-ancestors` refused the iframe).
+ */
+export const OpenFailureReason = z.union([FailureCode, z.literal('frame_refused')]);
+export type OpenFailureReason = z.infer<typeof OpenFailureReason>;
