@@ -8,6 +8,10 @@ import type {
   LinkRequest,
   LoginUrl,
   LoginUrlRequest,
+  Message,
+  MessageCreateRequest,
+  MessageList,
+  MessageLookup,
   OAuthClient,
   OAuthClientDeleted,
   OAuthClientList,
@@ -123,6 +127,20 @@ export class Keyway {
     settings: (): Promise<UserTokenSettings> => this.#api('GET', '/user/token/settings'),
     /** `null` goes back to the default lifetime. */
     updateSettings: (ttlSeconds: number | null): Promise<UserTokenSettings> => this.#api('PUT', '/user/token/settings', { body: { ttl_seconds: ttlSeconds } }),
+  };
+
+  /** Messages to users, each mailed with its sign-in token in every link (seed 000). */
+  readonly messages = {
+    send: (message: MessageCreateRequest): Promise<Message> => this.#api('POST', '/messages', { body: message }),
+    /** The message (and so the client) a `?token=` names; `messages` is empty for an unknown token. Read-only: it signs no one in. */
+    findByToken: (token: string): Promise<MessageLookup> => this.#api('GET', '/messages', { query: { token } }),
+    listByClient: (clientId: string, page: { limit?: number; cursor?: string } = {}): Promise<MessageList> => this.#api('GET', '/messages', { query: { clientId, ...page } }),
+    iterateByClient: (clientId: string, page: { limit?: number } = {}): AsyncGenerator<Message> =>
+      everyItem(async (cursor) => {
+        const answer = await this.messages.listByClient(clientId, { ...page, ...(cursor ? { cursor } : {}) });
+        return { items: answer.messages, cursor: answer.cursor };
+      }),
+    get: (messageId: string): Promise<Message> => this.#api('GET', `/messages/${segment(messageId)}`),
   };
 
   /** OAuth clients that exchange sign-in codes for sessions. */

@@ -1,9 +1,9 @@
-import type { IdentityWebhookEvent, WebhookEvent } from '../protocol/index.js';
+import type { IdentityWebhookEvent, MessageWebhookEvent, WebhookEvent } from '../protocol/index.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhook as checkSignature } from '../server/webhooks/signature.js';
 import { WebhookVerificationError } from './errors.js';
 
-/** Every body Keyway POSTs: a link's flow outcome or account change, or a sign-in event. */
-export type KeywayWebhookEvent = WebhookEvent | IdentityWebhookEvent;
+/** Every body Keyway POSTs: a link's flow outcome or account change, a sign-in event, or a message's. */
+export type KeywayWebhookEvent = WebhookEvent | IdentityWebhookEvent | MessageWebhookEvent;
 
 export interface VerifyWebhookOptions {
   /** How old a delivery may be; default 300 s. Keyway retries with a fresh timestamp each time. */

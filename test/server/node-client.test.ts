@@ -137,6 +137,21 @@ describe('keyway/node against a started Keyway', () => {
     assert.deepEqual(await client.accounts.delete(account.id), { object: 'AccountDeleted', id: account.id });
   });
 
+  it('sends a message and finds it by its token, by client and by id', async () => {
+    const sent = await client.messages.send({ email: 'client@node.test', agentId: 42, sender: 'agent', source: 'bot', content: { message: 'A listing for you', links: ['https://homes.node.test/listings/7'] } });
+    assert.ok(sent.token);
+    assert.equal(sent.delivery.status, 'queued');
+    const found = await client.messages.findByToken(sent.token);
+    assert.deepEqual(found.messages.map((message) => message.messageId), [sent.messageId]);
+    assert.deepEqual((await client.messages.findByToken('550e8400-e29b-41d4-a716-446655440000')).messages, []);
+    const ids: string[] = [];
+    for await (const message of client.messages.iterateByClient(String(sent.clientId), { limit: 1 })) ids.push(String(message.messageId));
+    assert.deepEqual(ids, [String(sent.messageId)]);
+    assert.equal((await client.messages.get(String(sent.messageId))).agentId, 42);
+    const refused = await client.messages.send({ email: 'client@node.test', agentId: 42, sender: 'agent', source: 'bot', content: { message: 'x', links: ['javascript:alert(1)'] } }).catch((error: unknown) => error);
+    assert.ok(refused instanceof KeywayError && refused.status >= 400 && refused.status < 500);
+  });
+
   it('changes the brand and the sign-in settings, and puts them back', async () => {
     const unset = await client.brand.get().catch((error: unknown) => error);
     assert.ok(unset instanceof KeywayError && unset.status === 404 && unset.code === 'brand_not_found');
