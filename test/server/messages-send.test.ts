@@ -223,6 +223,16 @@ for (const dialect of dialects()) {
       assert.deepEqual(await counts(), before, 'nothing stored, no user created, no mail queued');
     });
 
+    it('describes the message endpoints in the OpenAPI document, from the protocol schemas', async () => {
+      const document = (await (await h.app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
+      assert.ok(document.paths['/api/v1/messages']?.['post'] && document.paths['/api/v1/messages']?.['get']);
+      assert.ok(document.paths['/api/v1/messages/{messageId}']?.['get']);
+      const schemas = document.components.schemas;
+      assert.deepEqual(Object.keys(schemas['Message']?.properties ?? {}).sort(), keysOf(SEED_MESSAGE));
+      assert.ok(schemas['MessageCreateRequest']?.required?.includes('content'));
+      assert.ok(schemas['MessageWebhookEvent']);
+    });
+
     it('cuts off an API key that keeps looking up tokens that name nothing', async () => {
       const other = await createApiKey(h.store.db, h.services.sealer, { tenantName: 'guesser', now: h.clock.now });
       const statuses: number[] = [];

@@ -12,6 +12,11 @@ import {
   LinkRequest,
   LoginUrl,
   LoginUrlRequest,
+  Message,
+  MessageCreateRequest,
+  MessageList,
+  MessageLookup,
+  MessageWebhookEvent,
   OAuthClient,
   OAuthClientDeleted,
   OAuthClientList,
@@ -81,6 +86,11 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         TenantWebhook: schema(TenantWebhook),
         TenantMfaSettings: schema(TenantMfaSettings),
         IdentityWebhookEvent: schema(IdentityWebhookEvent),
+        Message: schema(Message),
+        MessageCreateRequest: schema(MessageCreateRequest),
+        MessageLookup: schema(MessageLookup),
+        MessageList: schema(MessageList),
+        MessageWebhookEvent: schema(MessageWebhookEvent),
       },
     },
     paths: {
@@ -201,6 +211,29 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           requestBody: { required: true, ...json('UserStatusRequest') },
           responses: { 200: { description: 'The user', ...json('User') }, ...errors(400, 401, 404, 415, 422) },
         },
+      },
+      '/api/v1/messages': {
+        get: {
+          summary: 'Identify a message and its client by token (seed 000; empty for a token that names no message of yours), or list a client’s messages, newest first',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'token', in: 'query', schema: { type: 'string', format: 'uuid' }, description: 'Exactly one of token or clientId' },
+            { name: 'clientId', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'By token: MessageLookup; by clientId: MessageList', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/MessageLookup' }, { $ref: '#/components/schemas/MessageList' }] } } } }, ...errors(401, 422, 429) },
+        },
+        post: {
+          summary: 'Mail a message to a client (a user id, or an email: created if new) with its token in every link; the token is in this answer only',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('MessageCreateRequest') },
+          responses: { 201: { description: 'The message, scheduled or queued', ...json('Message') }, ...errors(400, 401, 404, 409, 413, 415, 422) },
+        },
+      },
+      '/api/v1/messages/{messageId}': {
+        parameters: [{ name: 'messageId', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'Read a message and its delivery', security: [{ apiKey: [] }], responses: { 200: { description: 'The message', ...json('Message') }, ...errors(401, 404) } },
       },
       '/api/v1/oauth/clients': {
         get: { summary: 'List your OAuth clients (never their secrets)', security: [{ apiKey: [] }], responses: { 200: { description: 'The clients', ...json('OAuthClientList') }, ...errors(401) } },
