@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 const MANIFEST = new URL('../../dist/widget/.vite/manifest.json', import.meta.url);
 const HOST_SCRIPT = new URL('./direct/direct-host.js', import.meta.url);
+const FRAME_SCRIPT = new URL('./direct/frame-host.js', import.meta.url);
 
 /** The built wizard's entry module, as Keyway serves it under `/assets/` (run the widget build first). */
 function wizardEntry(): string {
@@ -16,9 +17,10 @@ function wizardEntry(): string {
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
- * A host app that places `<keyway-wizard>` in its own page (no iframe), loading the built wizard
+ * A host app that places `<keyway-wizard>` in its own page (no iframe) at `/direct.html`, loading the built wizard
  * from Keyway's origin, with a CSP of its own that lets the page reach Keyway and nothing else.
  * It listens on 127.0.0.1 and is reached as `localhost` (one origin) or `127.0.0.1` (another).
+ * `/frame.html` opens a link with the embed SDK, loaded from Keyway, under a CSP that may refuse Keyway's frame.
  */
 export async function startDirectHostApp(keywayOrigin: string): Promise<{ port: number; server: Server }> {
   const entry = wizardEntry();
@@ -26,6 +28,21 @@ export async function startDirectHostApp(keywayOrigin: string): Promise<{ port: 
     const url = new URL(request.url ?? '/', 'http://host');
     if (url.pathname === '/direct-host.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(HOST_SCRIPT));
+      return;
+    }
+    if (url.pathname === '/frame-host.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(FRAME_SCRIPT));
+      return;
+    }
+    if (url.pathname === '/frame.html') {
+      // ?frames=self leaves Keyway out of frame-src; otherwise Keyway may be framed, if its frame-ancestors agree.
+      const frameSrc = url.searchParams.get('frames') === 'self' ? "'self'" : `'self' ${keywayOrigin}`;
+      const csp = `default-src 'self'; script-src 'self' ${keywayOrigin}; frame-src ${frameSrc}`;
+      const page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host app</title><meta name="keyway" content="${escapeAttribute(keywayOrigin)}">
+<script type="module" src="/frame-host.js"></script>
+</head><body><main><h1>Host app</h1><button id="open" type="button" disabled>Connect an account</button><div id="wizard"></div></main></body></html>`;
+      response.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(page);
       return;
     }
     if (url.pathname === '/done') {
