@@ -108,6 +108,7 @@ for (const dialect of dialects()) {
       assert.ok(pageLinks.length >= 3);
       for (const href of pageLinks) assert.equal(new URL(href).searchParams.getAll('token').join(), token, `${href} carries exactly the token`);
       assert.ok(hrefs.includes('https://cdn.example/p1.jpg'), 'a picture is a link');
+      for (const written of [`https://www.domain.com/listings/C1?ref=mail&token=${token}#photos`, `https://www.domain.com/search?token=${token}`]) assert.ok(hrefs.includes(written), `the URL in the text is a link: ${written}`);
       assert.ok(!/<img\b/i.test(html), 'no remote image is loaded by opening the mail');
       assert.ok(!html.includes('<script>') && html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'), 'the text arrives escaped');
       assert.ok(!html.includes('<b>listing'), 'the subject arrives escaped');

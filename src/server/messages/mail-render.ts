@@ -2,6 +2,7 @@ import type { Brand } from '../../protocol/index.js';
 import { isHttpUrl } from '../../protocol/url-rules.js';
 import { escapeHtml } from '../html.js';
 import type { MailBody } from './mail-outbox.js';
+import { splitUrls } from './message-links.js';
 
 export interface MailContent {
   brand: Brand;
@@ -9,6 +10,8 @@ export interface MailContent {
   paragraphs: readonly string[];
   /** Dropped unless its URL is absolute http(s): a mail must not carry a javascript: or data: link. */
   button?: { label: string; url: string; /** Shown with the bare URL under the button, for clients that block it. */ fallback?: string };
+  /** Show the http(s) URLs written in the paragraphs as links (a message's text), not only as words. */
+  linkify?: boolean;
   /** Links listed under the text, each on its own line; any that is not absolute http(s) is dropped. */
   links?: readonly { label: string; url: string }[];
   /** A one-time code, shown large and spaced. */
@@ -58,12 +61,19 @@ function row(style: string, inner: string): string {
   return `<tr><td style="${style}">${inner}</td></tr>`;
 }
 
+/** Escaped words, with each http(s) URL an escaped link of its own. */
+function linkified(paragraph: string, colour: string): string {
+  return splitUrls(paragraph)
+    .map((part) => ('url' in part ? `<a href="${escapeHtml(part.url)}" style="color:${colour};word-break:break-all;">${escapeHtml(part.url)}</a>` : escapeHtml(part.text)))
+    .join('');
+}
+
 function html(content: MailContent, look: Look): string {
   const e = escapeHtml;
   const rows = [
     row(`padding:24px 32px 0;font-size:15px;font-weight:700;color:${look.colour};`, e(content.brand.name)),
     row('padding:16px 32px 0;', `<h1 style="margin:0;font-size:22px;line-height:1.3;font-weight:700;color:${TEXT};">${e(content.heading)}</h1>`),
-    ...content.paragraphs.map((paragraph) => row(`padding:12px 32px 0;font-size:15px;line-height:1.5;color:${TEXT};`, e(paragraph))),
+    ...content.paragraphs.map((paragraph) => row(`padding:12px 32px 0;font-size:15px;line-height:1.5;color:${TEXT};`, content.linkify ? linkified(paragraph, look.colour) : e(paragraph))),
   ];
   for (const link of (content.links ?? []).filter((item) => isHttpUrl(item.url))) {
     rows.push(row(`padding:8px 32px 0;font-size:15px;line-height:1.5;word-break:break-all;`, `<a href="${e(link.url)}" style="color:${look.colour};">${e(link.label)}</a>`));

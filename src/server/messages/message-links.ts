@@ -17,19 +17,32 @@ export function withMessageToken(url: string, token: string): string {
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?'")\]}]+$/;
 
-/** Every http(s) URL in a text, with the token added; the rest of the text unchanged. */
-export function tokenizeUrlsInText(text: string, token: string): string {
-  return text.replace(URL_IN_TEXT, (match) => {
-    let url = match;
-    let tail = '';
+/** A text cut into its words and its http(s) URLs (trailing punctuation left to the sentence), in order. */
+export function splitUrls(text: string): ({ text: string } | { url: string })[] {
+  const parts: ({ text: string } | { url: string })[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    let url = match[0];
     const punctuation = TRAILING_PUNCTUATION.exec(url);
     if (punctuation) {
       // A closing bracket that the URL itself opened stays with the URL (Wikipedia-style links).
       let cut = punctuation[0];
       while (cut.startsWith(')') && url.slice(0, -cut.length).includes('(')) cut = cut.slice(1);
-      tail = cut;
       url = url.slice(0, url.length - cut.length);
     }
-    return isHttpUrl(url) ? `${withMessageToken(url, token)}${tail}` : match;
-  });
+    if (!isHttpUrl(url)) continue;
+    const start = match.index;
+    if (start > last) parts.push({ text: text.slice(last, start) });
+    parts.push({ url });
+    last = start + url.length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
+/** Every http(s) URL in a text, with the token added; the rest of the text unchanged. */
+export function tokenizeUrlsInText(text: string, token: string): string {
+  return splitUrls(text)
+    .map((part) => ('url' in part ? withMessageToken(part.url, token) : part.text))
+    .join('');
 }

@@ -27,6 +27,7 @@ export function renderMessageMail(options: { brand: Brand; content: MessageConte
     brand,
     heading: messageSubject(content, brand),
     paragraphs,
+    linkify: true,
     links,
     footer: `Sent to you by ${brand.name}. The links in this mail are yours: do not forward it.`,
   });
