@@ -25,6 +25,7 @@ import { oauthClientRoutes } from './routes/oauth-clients.js';
 import { userRoutes } from './routes/users.js';
 import { userTokenRoutes } from './routes/user-token.js';
 import { messageRoutes } from './routes/messages.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
@@ -34,6 +35,7 @@ export interface AppOptions {
 
 export function createApp(services: Services, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  if (services.metrics) app.use('*', services.metrics.collector.httpTimer);
   if (options.log) app.use('*', requestLog({ log: options.log }));
   app.use('*', baselineHeaders());
   app.use('/api/*', async function apiHeaders(c, next) {
@@ -49,6 +51,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.use('/assets/*', publicAssetCors());
 
   app.route('/', healthRoutes(services));
+  app.route('/', metricsRoutes(services));
   app.route('/api/v1', linkRoutes(services));
   app.route('/api/v1', accountRoutes(services));
   app.route('/api/v1', loginUrlRoutes(services));

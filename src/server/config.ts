@@ -32,6 +32,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The sender (`KEYWAY_MAIL_FROM`); a tenant's brand name replaces its display name. */
   mailFrom: MailAddress;
+  /** `GET /metrics` is served (`KEYWAY_METRICS=1`, or `KEYWAY_METRICS_TOKEN` which the scraper must send). */
+  metrics?: { token?: string };
 }
 
 export interface ConfigWarning {
@@ -45,6 +47,15 @@ function readTrustedProxies(env: Env): number {
   const hops = Number(raw);
   if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new Error(`KEYWAY_TRUST_PROXY must be the number of proxies in front of Keyway (0-10), got "${raw}"`);
   return hops;
+}
+
+function readMetrics(env: Env): { metrics?: { token?: string } } {
+  const token = env['KEYWAY_METRICS_TOKEN'];
+  if (token !== undefined && token.length < 16) throw new Error('KEYWAY_METRICS_TOKEN must be at least 16 characters');
+  if (token !== undefined) return { metrics: { token } };
+  const flag = env['KEYWAY_METRICS'] ?? '0';
+  if (flag !== '0' && flag !== '1') throw new Error(`KEYWAY_METRICS must be 0 or 1, got "${flag}"`);
+  return flag === '1' ? { metrics: {} } : {};
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
@@ -113,6 +124,7 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     tokenLifetimes: parseTokenLifetimes(env['KEYWAY_TOKEN_LIFETIMES']),
     ...readMailSettings(env, publicUrl),
     shutdownGraceMs: readShutdownGrace(env),
+    ...readMetrics(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };
   return { config, warnings };

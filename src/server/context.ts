@@ -1,6 +1,7 @@
 import type { FlowEngine } from './flows/engine.js';
 import type { PasswordSignIn } from './identity/password-sign-in.js';
 import type { DemoInbox } from './messages/mail-transport.js';
+import type { KeywayMetrics } from './metrics/metrics.js';
 import type { SignedIn, TokenService } from './oauth2/tokens.js';
 import type { ProviderCatalogue } from './providers/catalogue.js';
 import type { ClientAddressOf } from './security/client-address.js';
@@ -35,6 +36,8 @@ export interface Services {
   onWebhookQueued?: () => void;
   /** Demo mode without SMTP: the mail Keyway sent, for the demo page. */
   demoInbox?: DemoInbox;
+  /** Set when metrics are on (`KEYWAY_METRICS=1` or a token): `GET /metrics`, with the token when there is one. */
+  metrics?: { collector: KeywayMetrics; token?: string };
 }
 
 export type AppEnv = {

@@ -31,6 +31,7 @@ import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } fro
 import { DemoInbox, smtpTransport } from './messages/mail-transport.js';
 import { startMailWorker, type MailWorker, type MailWorkerOptions } from './messages/mailer.js';
 import { messageDelivery } from './messages/message-delivery.js';
+import { KeywayMetrics } from './metrics/metrics.js';
 
 export const DEFAULT_BRAND: Brand = { name: 'Keyway' };
 /** The built wizard: `dist/widget` beside `dist/src/server`, or under the package root when run from source. */
@@ -81,6 +82,8 @@ export function createServices(options: {
   onMailQueued?: () => void;
   /** Demo mode without SMTP: where the mail worker puts mail, for the demo page. */
   demoInbox?: DemoInbox;
+  /** Turns metrics on (`GET /metrics`), behind the token when one is given. */
+  metrics?: { token?: string | undefined };
 }): Services {
   const { store, sealer, publicUrl, clock } = options;
   const limits = new RateLimits(store, options.rateLimits ?? DEFAULT_LIMITS);
@@ -98,7 +101,19 @@ export function createServices(options: {
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
     ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
   });
-  const engine = new FlowEngine({ store, sealer, catalogue, brandFor, publicUrl, clock, limits, signIn, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const metrics = options.metrics ? new KeywayMetrics(store.db, clock) : undefined;
+  const engine = new FlowEngine({
+    store,
+    sealer,
+    catalogue,
+    brandFor,
+    publicUrl,
+    clock,
+    limits,
+    signIn,
+    ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
+    ...(metrics ? { observer: metrics } : {}),
+  });
   return {
     store,
     sealer,
@@ -116,6 +131,7 @@ export function createServices(options: {
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
     ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
     ...(options.demoInbox ? { demoInbox: options.demoInbox } : {}),
+    ...(metrics ? { metrics: { collector: metrics, ...(options.metrics?.token ? { token: options.metrics.token } : {}) } } : {}),
   };
 }
 
@@ -152,7 +168,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   const settle = { message: messageDelivery({ onWebhookQueued: () => worker.kick() }) };
   const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, settle, ...(options.log ? { log: options.log } : {}), ...options.mail });
   const shutdown = new AbortController();
-  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox });
+  const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox, ...(config.metrics ? { metrics: config.metrics } : {}) });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {

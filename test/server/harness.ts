@@ -68,12 +68,12 @@ export interface Harness {
 
 export async function createHarness(
   url: string,
-  options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string; providers?: ProviderEntry[]; allowPrivateWebhooks?: boolean } = {},
+  options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string; providers?: ProviderEntry[]; allowPrivateWebhooks?: boolean; metrics?: { token?: string } } = {},
 ): Promise<Harness> {
   const store = await openTestStore(url);
   const clock = options.clock ?? new TestClock();
   const sealer = new Sealer(randomBytes(32));
-  const services = createServices({ store, sealer, demo: true, ...(options.providers ? { providers: options.providers } : {}), publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, allowPrivateWebhooks: options.allowPrivateWebhooks ?? false, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}) });
+  const services = createServices({ store, sealer, demo: true, ...(options.providers ? { providers: options.providers } : {}), publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, allowPrivateWebhooks: options.allowPrivateWebhooks ?? false, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const created = await createApiKey(store.db, sealer, { tenantName: 'acme', now: clock.now });
   return {
     app: createApp(services),

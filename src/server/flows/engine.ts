@@ -12,6 +12,7 @@ import type { Store } from '../store/database.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { Database, FlowTable, LinkTable } from '../store/schema.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
+import type { FlowObserver } from './flow-observer.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, failureStep, flowView, newFlowRecord, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
 import { ACCEPTED_INPUTS, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
@@ -35,6 +36,8 @@ export interface FlowEngineOptions {
   clock?: () => number;
   /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
   onWebhookQueued?: () => void;
+  /** Told of flows opened, steps answered and outcomes (the metrics). */
+  observer?: FlowObserver;
   /** How long an opened flow may take. */
   flowTtlMs?: number;
   /** How long after expiry a flow token may still read the outcome. */
@@ -73,6 +76,7 @@ export class FlowEngine {
       if (Number(claimed.numUpdatedRows) !== 1) throw new ApiError(409, 'link_used', 'This link has already been used. Ask the app for a new one.');
       await trx.insertInto('flows').values(record.row).execute();
     });
+    this.#options.observer?.opened(link.type);
     return { token, flow: await this.#view(record) };
   }
 
@@ -95,6 +99,7 @@ export class FlowEngine {
       if (await db.selectFrom('flows').select('id').where('link_id', '=', link.id).executeTakeFirst()) return this.#openSignIn(link, now);
       throw error;
     }
+    this.#options.observer?.opened(link.type);
     return { token, flow: await this.#view(record) };
   }
 
@@ -116,6 +121,8 @@ export class FlowEngine {
       return opened;
     });
     this.#options.onWebhookQueued?.();
+    this.#options.observer?.opened(record.link.type);
+    if (record.row.status === 'succeeded') this.#options.observer?.ended({ type: record.link.type, provider: null, status: 'succeeded' });
     return { token, flow: await this.#view(record) };
   }
 
@@ -138,7 +145,9 @@ export class FlowEngine {
     if (!ACCEPTED_INPUTS[record.step.kind].includes(input.kind)) {
       throw new ApiError(422, 'input_mismatch', `A "${input.kind}" input does not answer a "${record.step.kind}" step.`);
     }
-    return this.#view(await this.#apply(record, input, client.address));
+    const applied = await this.#apply(record, input, client.address);
+    this.#options.observer?.answered(record.step.kind, this.#clock() - record.row.updated_at);
+    return this.#view(applied);
   }
 
   async #apply(record: FlowRecord, input: StepInput, address: string): Promise<FlowRecord> {
@@ -304,6 +313,10 @@ export class FlowEngine {
       queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
     });
     if (queued) this.#options.onWebhookQueued?.();
+    if (record.row.status === 'active' && row.status !== 'active') {
+      const reason = (step as Step).kind === 'failure' ? (step as Extract<Step, { kind: 'failure' }>).reason : undefined;
+      this.#options.observer?.ended({ type: record.link.type, provider: row.provider, status: row.status, ...(reason ? { reason } : {}) });
+    }
     return { ...record, row, step: step as Step, state: change.state };
   }
 
