@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Brand, BrandSettings } from '../protocol/index.js';
+import { lookupCache } from './store/lookup-cache.js';
 import type { Database } from './store/schema.js';
 
 export interface TenantBrand {
@@ -36,17 +37,38 @@ export function normaliseHost(host: string | undefined, publicUrl: string): stri
   return url.port ? `${hostname}:${url.port}` : hostname;
 }
 
+/**
+ * Brands are read by every link and hosted page and change rarely. A change through this instance
+ * shows at once (`forgetBrands`); one through another instance within this many milliseconds.
+ */
+export const BRAND_CACHE_MS = 5000;
+// null: looked up, no brand (remembered too: most tenants have none).
+const byTenant = lookupCache<string, TenantBrand | null>(BRAND_CACHE_MS);
+const byDomain = lookupCache<string, TenantBrand | null>(BRAND_CACHE_MS);
+
+/** Call after changing a brand through `db`. */
+export function forgetBrands(db: Kysely<Database>): void {
+  byTenant.forget(db);
+  byDomain.forget(db);
+}
+
 export async function brandOfTenant(db: Kysely<Database>, tenantId: string): Promise<TenantBrand | undefined> {
-  const row = await db.selectFrom('brands').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
-  return row ? { tenantId, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : undefined;
+  const found = await byTenant.get(db, tenantId, async () => {
+    const row = await db.selectFrom('brands').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row ? { tenantId, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : null;
+  });
+  return found ?? undefined;
 }
 
 /** The brand whose domain a request came to, if any; `host` is the raw Host header. */
 export async function brandOfHost(db: Kysely<Database>, host: string | undefined, publicUrl: string): Promise<TenantBrand | undefined> {
   const domain = normaliseHost(host, publicUrl);
   if (!domain) return undefined;
-  const row = await db.selectFrom('brands').selectAll().where('domain', '=', domain).executeTakeFirst();
-  return row ? { tenantId: row.tenant_id, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : undefined;
+  const found = await byDomain.get(db, domain, async () => {
+    const row = await db.selectFrom('brands').selectAll().where('domain', '=', domain).executeTakeFirst();
+    return row ? { tenantId: row.tenant_id, domain: row.domain, brand: toBrand(JSON.parse(row.settings_json) as BrandSettings) } : null;
+  });
+  return found ?? undefined;
 }
 
 /**

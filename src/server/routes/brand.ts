@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { BrandSettings } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
-import { normaliseHost } from '../brands.js';
+import { forgetBrands, normaliseHost } from '../brands.js';
 import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { parseJsonBody } from '../validate.js';
@@ -33,11 +33,13 @@ export function brandRoutes(services: Services): Hono<AppEnv> {
       .values({ tenant_id: tenantId, ...values })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
       .execute();
+    forgetBrands(db);
     return c.json(settings);
   });
 
   app.delete('/brand', async (c) => {
     const result = await db.deleteFrom('brands').where('tenant_id', '=', c.get('tenantId')).executeTakeFirst();
+    forgetBrands(db);
     if (Number(result.numDeletedRows) !== 1) throw new ApiError(404, 'brand_not_found', 'No brand is set.');
     return c.body(null, 204);
   });

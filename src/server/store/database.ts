@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { withStatementCache } from './statement-cache.js';
 import { DatabaseUnavailableError, describeDatabaseError, throttledLog } from './unavailable.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -85,7 +86,7 @@ function openSqlite(file: string): Store {
   // In WAL mode NORMAL still survives a crash of the process; only a power loss can drop the last commits.
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return withPing({ db, dialect: 'sqlite', skipLocked: (query) => query, native: { dialect: 'sqlite', database: connection }, close: () => db.destroy() });
 }
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, safeEqual, sha256 } from '../security/tokens.js';
-import type { ApiKeyKind, Database, TenantTable } from './schema.js';
+import { lookupCache } from './lookup-cache.js';
+import type { ApiKeyKind, ApiKeyTable, Database, TenantTable } from './schema.js';
 
 export interface CreatedKey {
   tenantId: string;
@@ -61,10 +62,23 @@ export async function createApiKey(
   return { tenantId: tenant.id, kind, apiKey, ...(webhookSecret ? { webhookSecret } : {}) };
 }
 
+/**
+ * Key rows by id, read on every API call. A key revoked through this instance is refused at once;
+ * one revoked elsewhere (another instance, `keyway keys revoke`) within this many milliseconds.
+ */
+export const API_KEY_CACHE_MS = 5000;
+const keyRows = lookupCache<string, Pick<ApiKeyTable, 'tenant_id' | 'kind' | 'key_hash' | 'revoked_at'>>(API_KEY_CACHE_MS);
+
+/** Call after changing any api_keys row through `db`, so this instance sees it at once. */
+export function forgetApiKeys(db: Kysely<Database>): void {
+  keyRows.forget(db);
+}
+
 export async function revokeApiKeys(db: Kysely<Database>, tenantId: string, label: string, now: number, options: { createdBefore?: number } = {}): Promise<void> {
   let query = db.updateTable('api_keys').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('label', '=', label).where('revoked_at', 'is', null);
   if (options.createdBefore !== undefined) query = query.where('created_at', '<', options.createdBefore);
   await query.execute();
+  forgetApiKeys(db);
 }
 
 const KEY_SHAPE: Record<ApiKeyKind, RegExp> = {
@@ -81,7 +95,8 @@ export function looksLikeKey(key: string, kind: ApiKeyKind): boolean {
 export async function tenantForApiKey(db: Kysely<Database>, apiKey: string, kind: ApiKeyKind = 'api'): Promise<string | undefined> {
   const id = KEY_SHAPE[kind].exec(apiKey)?.[1];
   if (!id) return undefined;
-  const row = await db.selectFrom('api_keys').select(['tenant_id', 'kind', 'key_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+  const row = await keyRows.get(db, id, () => db.selectFrom('api_keys').select(['tenant_id', 'kind', 'key_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst());
+  // The digest is compared on every request, cached row or not: the cache saves a query, not the check.
   if (!row || row.kind !== kind || row.revoked_at !== null || !safeEqual(row.key_hash, sha256(apiKey))) return undefined;
   return row.tenant_id;
 }
