@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { unknownFields } from './user.js';
 
-export const OAUTH_GRANT_TYPES = ['authorization_code', 'refresh_token', 'password'] as const;
+export const OAUTH_GRANT_TYPES = ['authorization_code', 'refresh_token', 'password', 'urn:keyway:params:oauth:grant-type:message-token'] as const;
 export const OAuthGrantType = z.enum(OAUTH_GRANT_TYPES, { error: `must be one of ${OAUTH_GRANT_TYPES.join(', ')}` });
 export type OAuthGrantType = z.infer<typeof OAuthGrantType>;
 

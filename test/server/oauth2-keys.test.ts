@@ -41,7 +41,7 @@ for (const dialect of dialects()) {
       assert.equal(document['userinfo_endpoint'], 'http://keyway.test/oauth2/userinfo');
       assert.equal(document['authorization_endpoint'], 'http://keyway.test/oauth2/authorize');
       assert.deepEqual(document['code_challenge_methods_supported'], ['S256']);
-      assert.deepEqual(document['grant_types_supported'], ['authorization_code', 'refresh_token', 'password']);
+      assert.deepEqual(document['grant_types_supported'], ['authorization_code', 'refresh_token', 'password', 'urn:keyway:params:oauth:grant-type:message-token']);
       assert.deepEqual(document['token_endpoint_auth_methods_supported'], ['client_secret_basic', 'client_secret_post', 'none']);
       assert.deepEqual(document['id_token_signing_alg_values_supported'], ['ES256']);
     });

@@ -10,7 +10,7 @@ import { scopesOf } from './tokens.js';
 
 /** What a grant module gets: its own parameters only (the token endpoint dropped the rest). */
 export interface GrantContext<Parameter extends string> {
-  services: Pick<Services, 'store' | 'tokens' | 'sealer' | 'onWebhookQueued' | 'passwords'>;
+  services: Pick<Services, 'store' | 'tokens' | 'sealer' | 'onWebhookQueued' | 'passwords' | 'limits'>;
   client: AuthenticatedClient;
   parameters: Partial<Record<Parameter, string>>;
   now: number;

@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
  * a 256-bit token cannot be guessed, so for those only failures are counted, while short codes
  * (pairing codes, MFA codes) are also checked before the guess is looked at.
  */
-export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures', 'client_auth_failures', 'mfa_session_failures', 'mfa_user_failures', 'uid_failures', 'uid_user_failures', 'message_token_failures'] as const;
+export const LIMIT_NAMES = ['api_key_failures', 'link_token_failures', 'flow_open', 'pairing_code_failures', 'mfa_code_failures', 'mfa_account_failures', 'client_auth_failures', 'mfa_session_failures', 'mfa_user_failures', 'uid_failures', 'uid_user_failures', 'message_token_failures', 'message_signin_failures'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitRule {
@@ -33,6 +33,7 @@ export const DEFAULT_LIMITS: LimitRules = {
   uid_failures: { points: 30, seconds: 900, blockSeconds: 900 },
   uid_user_failures: { points: 10, seconds: 900, blockSeconds: 900 },
   message_token_failures: { points: 30, seconds: 60, blockSeconds: 300 },
+  message_signin_failures: { points: 20, seconds: 60, blockSeconds: 300 },
 };
 
 /**
@@ -69,6 +70,7 @@ const MESSAGES: Record<LimitName, string> = {
   uid_failures: 'Too many user tokens with a wrong uid were asked for from your address.',
   uid_user_failures: 'Too many user tokens with a wrong uid were asked for this user.',
   message_token_failures: 'Too many message tokens that name no message of yours were looked up with this API key.',
+  message_signin_failures: 'Too many message tokens that do not sign in were tried.',
 };
 
 export class RateLimitedError extends ApiError {

@@ -26,7 +26,7 @@ class SignInLocked extends InvalidGrant {
   }
 }
 
-function requestedScope(requested: string | undefined): string | InvalidScope {
+export function requestedScope(requested: string | undefined): string | InvalidScope {
   if (requested === undefined) return DEFAULT_SCOPE;
   const wanted = scopesOf(requested);
   if (wanted.length === 0 || wanted.some((scope) => !(SCOPES as readonly string[]).includes(scope))) {
