@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { Brand, FailureCode, Flow, OpenFlowResponse, Step, StepInput, StepInputKind, StepKind } from '../../protocol/index.js';
 import { credentialErrors } from '../../protocol/index.js';
 import { linkServedHere } from '../brands.js';
@@ -10,17 +9,16 @@ import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { Database, FlowTable, LinkTable } from '../store/schema.js';
-import { enqueueWebhook } from '../webhooks/outbox.js';
+import type { FlowTable, LinkTable } from '../store/schema.js';
 import type { FlowObserver } from './flow-observer.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
-import { decodeFlow, failureStep, flowView, newFlowRecord, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord, type FlowState } from './flow-record.js';
+import { decodeFlow, failureStep, flowView, newFlowRecord, type FlowRecord } from './flow-record.js';
 import { ACCEPTED_INPUTS, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { refuseExpiredLink } from './link-expiry.js';
 import { userTokenRefusal, type SignInFlow } from '../identity/signin-flow.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
-import { saveConnectedAccount } from '../accounts/save-account.js';
+import { failureChange, retryOfferChange, successChange } from './outcome-changes.js';
 
 export interface FlowEngineOptions {
   store: Store;
@@ -248,40 +246,18 @@ export class FlowEngine {
     return this.#commit(record, { step, state });
   }
 
-  async #succeed(record: FlowRecord, account: ConnectedAccount): Promise<FlowRecord> {
-    const { link, row } = record;
-    const now = this.#clock();
-    const provider = row.provider ?? '';
-    const reconnect = link.type === 'reconnect' && link.reconnect_account !== null;
-    const accountId = reconnect ? (link.reconnect_account as string) : newId();
-    const store: Extra = async (trx) => {
-      await saveConnectedAccount(trx, this.#options.sealer, { accountId, reconnect, tenantId: row.tenant_id, provider, link, account, now });
-      await this.#notify(trx, record, { status: reconnect ? 'RECONNECTED' : 'CREATION_SUCCESS', accountId });
-    };
-    const redirectUrl = redirectTarget(link.success_redirect_url, { account_id: accountId });
-    const step: Step = { kind: 'success', id: newStepId(), provider, accountId, ...(redirectUrl ? { redirectUrl } : {}) };
-    return this.#commit(record, { step, state: { adapter: {} }, status: 'succeeded', accountId }, store);
+  #succeed(record: FlowRecord, account: ConnectedAccount): Promise<FlowRecord> {
+    const { change, extra } = successChange(record, account, { sealer: this.#options.sealer, now: this.#clock() });
+    return this.#commit(record, change, extra);
   }
 
-  /** A failure the user can recover from: shown as a failure step, but the flow stays open and nothing is reported yet. */
   #offerRetry(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {
-    const provider = record.row.provider;
-    const step: Step = { kind: 'failure', id: newStepId(), reason, message: FAILURE_MESSAGES[reason], retryable: true, ...(provider ? { provider } : {}) };
-    return this.#commit(record, { step, state: { adapter: {} } });
+    return this.#commit(record, retryOfferChange(record, reason).change);
   }
 
   #fail(record: FlowRecord, reason: FailureCode): Promise<FlowRecord> {
-    const { link, row } = record;
-    const step = failureStep(link, row.provider, reason, newStepId());
-    const status = reason === 'link_expired' ? 'expired' : 'failed';
-    const notify: Extra = (trx) => this.#notify(trx, record, { status: link.type === 'reconnect' ? 'RECONNECT_FAILED' : 'CREATION_FAILED', reason });
-    return this.#commit(record, { step, state: { adapter: {} }, status }, notify);
-  }
-
-  async #notify(trx: Transaction<Database>, record: FlowRecord, outcome: FlowOutcomeEvent): Promise<void> {
-    if (!record.link.notify_url) return;
-    const now = this.#clock();
-    await enqueueWebhook(trx, { tenantId: record.row.tenant_id, url: record.link.notify_url, now, event: outcomeEvent(record, outcome, now) });
+    const { change, extra } = failureChange(record, reason, this.#clock);
+    return this.#commit(record, change, extra);
   }
 
   /** Optimistic concurrency: the update applies only to the version that was read. */
