@@ -5,6 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Brand } from '../protocol/index.js';
 import { createApp } from './app.js';
+import { batchedLog } from './middleware/request-log.js';
 import { brandOfTenant } from './brands.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, type Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
@@ -172,7 +173,8 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
   app = createApp(services, {
-    ...(options.log ? { log: options.log } : {}),
+    // Request lines come by the thousand per second under load: written once per event-loop turn.
+    ...(options.log ? { log: batchedLog(options.log) } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
   });
 
