@@ -16,6 +16,7 @@ import { queueIdentityEvent } from './events.js';
 import { clientGrantTypes, defaultClient, resolveRedirectUri } from './clients.js';
 import { createSignInLink, useUpRelatedLinks, type SignInLinkRequest } from './signin-links.js';
 import { consumeUserToken } from './user-tokens.js';
+import { claimTokenOfLink } from '../messages/message-signin-links.js';
 import { linkServedHere } from '../brands.js';
 import { answerWithBudget, SignInMfa, type MfaPlan, type ProvenUser } from './signin-mfa.js';
 
@@ -122,6 +123,7 @@ export class SignInFlow {
     switch (input.kind) {
       case 'confirm': {
         const request = await requestOf(this.deps.db, port.record.link.id);
+        if (request.method === 'message_token') return this.#confirmMessageToken(port, request);
         return this.#proceed(port, request.user_id, request.method);
       }
       case 'credentials':
@@ -193,6 +195,15 @@ export class SignInFlow {
 
   #afterMfa(port: FlowPort): (proven: ProvenUser) => Promise<FlowRecord> {
     return (proven) => this.#signIn(port, proven.userId, proven.method, true, proven.returnTo);
+  }
+
+  /** A message's link: the confirmation claims the message's token (seed 000), then MFA or the code follow as for any link. */
+  async #confirmMessageToken(port: FlowPort, request: SignInRequestTable): Promise<FlowRecord> {
+    const claimed = await claimTokenOfLink(this.deps.db, { linkId: port.record.link.id, clientId: request.client_id, now: this.deps.clock() });
+    if (!claimed) return port.fail('access_denied');
+    if ('failure' in claimed) return port.fail(claimed.failure);
+    if (claimed.eventQueued) this.deps.onWebhookQueued?.();
+    return this.#proceed(port, claimed.userId, 'message_token');
   }
 
   /** The user has shown who they are; MFA, when they have it or the tenant requires it, comes before the code. */

@@ -12,9 +12,10 @@ export type SignInLinkRequest = Omit<SignInRequestTable, 'link_id'>;
  */
 export async function createSignInLink(
   db: Kysely<Database> | Transaction<Database>,
-  options: { tenantId: string; request: SignInLinkRequest; expiresAt: number; publicUrl: string; now: number },
+  /** `token`: one the caller derived (a message's link, reopened by its token); a random one otherwise. */
+  options: { tenantId: string; request: SignInLinkRequest; expiresAt: number; publicUrl: string; now: number; token?: string },
 ): Promise<{ token: string; linkId: string }> {
-  const token = newToken();
+  const token = options.token ?? newToken();
   const linkId = newId();
   const insert = async (trx: Kysely<Database> | Transaction<Database>) => {
     await trx

@@ -9,6 +9,7 @@ import { escapeHtml } from '../html.js';
 import { hostedPageCsp, setPageHeaders } from '../security/headers.js';
 import { sha256 } from '../security/tokens.js';
 import { isInternalPath } from '../../protocol/url-rules.js';
+import { MESSAGE_LINK_REFUSALS, openMessageSignIn } from '../messages/message-signin-links.js';
 
 interface WidgetAssets {
   script: string;
@@ -125,7 +126,26 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
     return c.html(hostedPage(assets, { token: '', title: 'Sign in', lang: 'en', theme: undefined, userToken: { token: wellFormed ? userToken : '', returnTo } }), wellFormed ? 200 : 404);
   }
 
+  /**
+   * `/login/?message_token=<uuid>` (seed 000): the wizard of the message's sign-in link, on its confirm
+   * step. Drawing it uses nothing up, so a mail scanner's GET leaves the token working.
+   */
+  async function messageTokenPage(c: Context<AppEnv>, messageToken: string): Promise<Response> {
+    assets ??= readWidgetAssets(services.widgetDir);
+    const opened = await openMessageSignIn(services.store.db, { token: messageToken, host: c.req.header('host'), publicUrl: services.publicUrl, now: services.clock() });
+    if ('linkToken' in opened) return wizardPage(c, opened.linkToken);
+    if (opened.failure === 'token_malformed' || opened.failure === 'token_unknown') {
+      const over = await services.limits.count('link_token_failures', services.clientAddress(c));
+      if (over) throw over;
+    }
+    setPageHeaders(c, hostedPageCsp([]));
+    const status = opened.failure === 'token_malformed' || opened.failure === 'token_unknown' ? 404 : opened.failure === 'token_expired' ? 410 : 409;
+    return c.html(refusedPage(MESSAGE_LINK_REFUSALS[opened.failure]), status);
+  }
+
   const login = (c: Context<AppEnv>) => {
+    const messageToken = c.req.query('message_token');
+    if (messageToken !== undefined && c.req.query('code') === undefined && c.req.query('token') === undefined) return messageTokenPage(c, messageToken);
     const userToken = c.req.query('token');
     return userToken !== undefined && c.req.query('code') === undefined ? userTokenPage(c, userToken) : wizardPage(c, c.req.query('code') ?? '');
   };

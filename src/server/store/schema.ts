@@ -342,6 +342,12 @@ export interface MessageTable {
   updated_at: number;
 }
 
+/** The hosted sign-in link of a message (`/login/?message_token=`): one per message, so reopening the mail reuses it. */
+export interface MessageSigninTable {
+  link_id: string;
+  message_id: string;
+}
+
 /** Failed password sign-ins under one key (`user:…`, `email:…`, `address:…`); see identity/password-lockout.ts. */
 export interface PasswordFailureTable {
   key: string;
@@ -381,4 +387,5 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   password_failures: PasswordFailureTable;
   messages: MessageTable;
+  message_signins: MessageSigninTable;
 }

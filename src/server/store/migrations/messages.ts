@@ -30,4 +30,13 @@ export const messageMigrations: Record<string, Migration> = {
       await db.schema.alterTable('tenants').addColumn('message_token_ttl_seconds', 'integer').execute();
     },
   },
+  '0019_message_signin_links': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('message_signins')
+        .addColumn('link_id', 'text', (c) => c.primaryKey().references('links.id'))
+        .addColumn('message_id', 'text', (c) => c.notNull().unique().references('messages.id'))
+        .execute();
+    },
+  },
 };
