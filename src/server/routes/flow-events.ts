@@ -4,6 +4,7 @@ import type { Flow } from '../../protocol/index.js';
 import type { AppEnv, Services } from '../context.js';
 import { databaseUnavailable, errorBody } from '../errors.js';
 import { QR_RENEW_BEFORE_MS } from '../flows/step-rules.js';
+import { sharedVersionPoller } from '../flows/version-poller.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 
 export const EVENTS_POLL_MS = 500;
@@ -19,8 +20,9 @@ export const SHUTDOWN_EVENT: SSEMessage = { event: 'shutdown', data: JSON.string
 
 /**
  * `GET /api/v1/flows/current/events`: the flow each time it changes (QR confirmed on a phone,
- * OAuth finished in a popup). Changes are found by polling the row version, so any instance
- * sharing the database sees changes made by any other.
+ * OAuth finished in a popup). Changes are found by polling the row version (one shared query per
+ * instance and poll, see flows/version-poller.ts), so any instance sharing the database sees
+ * changes made by any other.
  */
 export async function flowEvents(c: Context<AppEnv>, services: Services): Promise<Response> {
   const token = c.get('flowToken');
@@ -56,9 +58,10 @@ async function watch(stream: SSEStreamingApi, services: Services, token: string,
   await send(stream, flow);
   const started = services.clock();
   let lastWrite = started;
+  const versions = sharedVersionPoller(services.store.db, EVENTS_POLL_MS);
   while (isOpen() && flow.status === 'active' && services.clock() - started < MAX_STREAM_MS) {
-    await stream.sleep(EVENTS_POLL_MS);
-    const current = await services.engine.version(flow.id);
+    // The wait is the shared poll: one query for every waiting stream of this instance.
+    const current = await versions.next(flow.id);
     const now = services.clock();
     const due = now >= Date.parse(flow.expiresAt) || (flow.step.kind === 'qr' && now >= Date.parse(flow.step.expiresAt) - QR_RENEW_BEFORE_MS);
     if (current !== version || due) {
