@@ -2,8 +2,9 @@
  * Prints Keyway's figures next to baselines measured in the same run:
  * cold start to "listening", link creation throughput at 64 connections with rate limits on and off
  * against a raw node:http hello world and the hand-written ceilings (bench/ceiling-*.ts) on SQLite and,
- * when one answers, PostgreSQL; a wrong-key flood, and the wizard's gzipped JS size.
+ * when one answers, PostgreSQL; a wrong-key flood, the wizard's gzipped JS size, first load and embed open time.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -165,3 +166,6 @@ console.log(onPostgres
   ? describeVersus('PostgreSQL, rate limits off', onPostgres, { share: 0.5, p99: 2 })
   : 'link creation on PostgreSQL: skipped (set KEYWAY_BENCH_DATABASE_URL, or run one on 127.0.0.1:5432)');
 for (const asset of wizardSize()) console.log(`wizard JS ${asset.file}: ${kb(asset.raw)} raw, ${kb(asset.gzip)} gzipped`);
+// The wizard's first load and the embed SDK's open() time, from their own benches, in this same run.
+for (const script of ['bench/wizard-load.ts', 'bench/embed.ts']) execFileSync('node', ['--import', 'tsx', script], { stdio: 'inherit' });
+console.log(`npm run bench took ${(performance.now() / 1000).toFixed(0)} s`);
