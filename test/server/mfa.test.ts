@@ -59,7 +59,9 @@ for (const dialect of dialects()) {
     });
 
     it('names the tenant’s brand as issuer, and keeps the secret only sealed', async () => {
-      await h.store.db.insertInto('brands').values({ tenant_id: h.tenantId, domain: null, settings_json: JSON.stringify({ name: 'Acme CRM' }), updated_at: h.clock.now }).execute();
+      const brand = (method: string, body?: object) =>
+        h.app.request('/api/v1/brand', { method, headers: { 'content-type': 'application/json', 'x-api-key': h.apiKey }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      assert.equal((await brand('PUT', { name: 'Acme CRM' })).status, 200);
       try {
         const id = await newIdentity();
         const { access_token } = await signIn(h, id);
@@ -70,7 +72,7 @@ for (const dialect of dialects()) {
         assert.ok(!row.sealed_secret.includes(secretOf(url)));
         assert.equal(h.services.sealer.open(row.sealed_secret), secretOf(url));
       } finally {
-        await h.store.db.deleteFrom('brands').where('tenant_id', '=', h.tenantId).execute();
+        await brand('DELETE');
       }
     });
 
