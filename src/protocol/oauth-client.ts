@@ -70,6 +70,10 @@ export const OAuthClientRequest = z
       if (request.public && grants.includes('password')) {
         ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'a public client cannot use the password grant', input: grants });
       }
+      // Nor the message-token grant: a token leaked from a mail would need nothing else to be exchanged.
+      if (request.public && grants.includes('urn:keyway:params:oauth:grant-type:message-token')) {
+        ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'a public client cannot use the message-token grant', input: grants });
+      }
     }),
   );
 export type OAuthClientRequest = z.infer<typeof OAuthClientRequest>;

@@ -176,6 +176,10 @@ for (const dialect of dialects()) {
       const created = await postJson(h.app, '/api/v1/oauth/clients', { name: 'Listings', redirect_uris: ['https://a.test/cb'], grant_types: [MESSAGE_TOKEN_GRANT] }, { 'x-api-key': h.apiKey });
       assert.equal(created.status, 201);
       assert.deepEqual(((await created.json()) as { grant_types: string[] }).grant_types, [MESSAGE_TOKEN_GRANT]);
+      // A public client has no secret: a token leaked from a mail would be all it takes.
+      const publicOne = await postJson(h.app, '/api/v1/oauth/clients', { name: 'Listings SPA', redirect_uris: ['https://a.test/cb'], grant_types: [MESSAGE_TOKEN_GRANT], public: true }, { 'x-api-key': h.apiKey });
+      assert.equal(publicOne.status, 422);
+      assert.match(await publicOne.text(), /public client cannot use the message-token grant/);
     });
   });
 }

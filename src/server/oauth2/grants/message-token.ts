@@ -1,5 +1,5 @@
 import { claimMessageToken, findMessageByToken, MESSAGE_TOKEN_REFUSALS, type MessageTokenFailure } from '../../messages/message-tokens.js';
-import { InvalidGrant, InvalidScope } from '../errors.js';
+import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../errors.js';
 import { commitThenFail, tokenAnswer, type Grant, type GrantContext } from '../grant-common.js';
 import { required } from '../parameters.js';
 import { requestedScope } from './password.js';
@@ -30,6 +30,8 @@ export const messageTokenGrant: Grant<typeof parameters> = {
   parameters,
   async handler(context) {
     const { services, client, parameters: given, now } = context;
+    // Registration refuses it too; a client made some other way still gets no session from a leaked token alone.
+    if (client.isPublic) throw new UnauthorizedClient('A public client may not use the message-token grant.', 'confidential_client_required');
     const token = required(given.token, 'token');
     const scope = requestedScope(given.scope);
     if (scope instanceof InvalidScope) throw scope;
