@@ -14,7 +14,7 @@ import { verifyWebhook } from '../../src/server/webhooks/signature.js';
 import { startWebhookWorker } from '../../src/server/webhooks/worker.js';
 import { announceSkips, createHarness, dialects, postJson, TestClock, type Harness } from './harness.js';
 import { WebhookReceiver } from './receiver.js';
-import { SmtpSink, until } from './smtp-sink.js';
+import { freePort, SmtpSink, until } from './smtp-sink.js';
 
 announceSkips();
 
@@ -126,7 +126,7 @@ for (const dialect of dialects()) {
   });
 }
 
-describe('a scheduled message across a restart (SQLite file)', () => {
+describe('messages across a restart (SQLite file)', () => {
   let dataDir: string;
   let smtp: SmtpSink;
   const running: RunningKeyway[] = [];
@@ -166,5 +166,42 @@ describe('a scheduled message across a restart (SQLite file)', () => {
     assert.deepEqual(smtp.mails[0]?.envelope.to, ['ann@example.com']);
     const status = async () => ((await (await fetch(`${second.url}/api/v1/messages/${sent.messageId}`, { headers: { 'x-api-key': apiKey } })).json()) as MessageJson).delivery.status;
     await until(async () => (await status()) === 'sent', 'the message marked sent');
+  });
+
+  it('stays queued while the SMTP server is stopped, and is sent by the next instance once it is back', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'keyway-messages-'));
+    const config = loadConfig({ KEYWAY_DATA_DIR: dir, KEYWAY_PORT: '0', KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KEYWAY_SMTP_URL: `smtp://127.0.0.1:${port}` }).config;
+    const start = async () => {
+      const keyway = await startKeyway(config, { log: () => {}, mail: { pollMs: 50, backoffMs: () => 100 } });
+      running.push(keyway);
+      return keyway;
+    };
+    try {
+      const first = await start();
+      const { apiKey } = await createApiKey(first.services.store.db, first.services.sealer, { tenantName: 'acme', now: Date.now() });
+      const status = async (keyway: RunningKeyway, id: string) => ((await (await fetch(`${keyway.url}/api/v1/messages/${id}`, { headers: { 'x-api-key': apiKey } })).json()) as MessageJson).delivery;
+      const response = await fetch(`${first.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(message({ email: 'down@example.com' })) });
+      assert.equal(response.status, 201);
+      const sent = (await response.json()) as MessageJson;
+      const attempted = () => first.services.store.db.selectFrom('mail_outbox').select('last_error').where('kind', '=', 'message').execute();
+      await until(async () => (await attempted()).some((row) => row.last_error !== null), 'a failed attempt against the stopped server');
+      assert.equal((await status(first, sent.messageId)).status, 'queued', 'a refused connection is no reason to fail the message');
+      await first.close();
+
+      const sink = new SmtpSink();
+      await sink.listen(port);
+      try {
+        const second = await start();
+        const [mail] = await sink.waitFor(1);
+        assert.deepEqual(mail?.envelope.to, ['down@example.com']);
+        await until(async () => (await status(second, sent.messageId)).status === 'sent', 'the message marked sent');
+        assert.ok((await status(second, sent.messageId)).sentDateTime);
+      } finally {
+        await sink.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
