@@ -1,33 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { announceSkips, createHarness, createLink, dialects, openFlow, submitOk, type Harness } from './harness.js';
+import { sseReader } from './sse-reader.js';
 
 announceSkips();
-
-/** Reads server-sent events from a response body, one `event:`/`data:` block at a time. */
-function sseReader(response: Response) {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next(): Promise<{ event: string; data: string }> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) continue;
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
-          return { event: field('event'), data: field('data') };
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('the stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
 
 for (const dialect of dialects()) {
   describe(`flow events (${dialect.name})`, { skip: dialect.skip }, () => {

@@ -68,11 +68,12 @@ export interface Harness {
 
 export async function createHarness(
   url: string,
-  options: { clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string; providers?: ProviderEntry[]; allowPrivateWebhooks?: boolean; metrics?: { token?: string } } = {},
+  options: { store?: Store; sealer?: Sealer; clock?: TestClock; onWebhookQueued?: () => void; widgetDir?: string; providers?: ProviderEntry[]; allowPrivateWebhooks?: boolean; metrics?: { token?: string } } = {},
 ): Promise<Harness> {
-  const store = await openTestStore(url);
+  // A store and sealer given by the caller let two harnesses share one database, as two instances would.
+  const store = options.store ?? (await openTestStore(url));
   const clock = options.clock ?? new TestClock();
-  const sealer = new Sealer(randomBytes(32));
+  const sealer = options.sealer ?? new Sealer(randomBytes(32));
   const services = createServices({ store, sealer, demo: true, ...(options.providers ? { providers: options.providers } : {}), publicUrl: PUBLIC_URL, clock: clock.read, widgetDir: options.widgetDir, allowPrivateWebhooks: options.allowPrivateWebhooks ?? false, ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const created = await createApiKey(store.db, sealer, { tenantName: 'acme', now: clock.now });
   return {

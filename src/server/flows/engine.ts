@@ -8,6 +8,7 @@ import type { RateLimits } from '../security/rate-limits.js';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
+import { announceFlowChange } from '../store/flow-change-feed.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { FlowTable, LinkTable } from '../store/schema.js';
 import type { FlowObserver } from './flow-observer.js';
@@ -285,6 +286,7 @@ export class FlowEngine {
         .where('version', '=', record.row.version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw new ApiError(409, 'step_mismatch', 'This step was already answered; load the current step.');
+      await announceFlowChange(trx, this.#options.store.dialect, row.id);
       if (extra) await extra(trx);
       queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
     });

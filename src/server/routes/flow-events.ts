@@ -7,7 +7,9 @@ import { QR_RENEW_BEFORE_MS } from '../flows/step-rules.js';
 import { sharedVersionPoller } from '../flows/version-poller.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 
-export const EVENTS_POLL_MS = 500;
+// One shared query per poll serves every stream of the instance, so polling often costs little.
+// It is the mechanism on SQLite and the fallback on PostgreSQL while the change listener is down.
+export const EVENTS_POLL_MS = 250;
 const HEARTBEAT_MS = 15_000;
 /** Streams end after this long; clients reconnect, which re-checks the token. */
 const MAX_STREAM_MS = 10 * 60 * 1000;
@@ -20,9 +22,9 @@ export const SHUTDOWN_EVENT: SSEMessage = { event: 'shutdown', data: JSON.string
 
 /**
  * `GET /api/v1/flows/current/events`: the flow each time it changes (QR confirmed on a phone,
- * OAuth finished in a popup). Changes are found by polling the row version (one shared query per
- * instance and poll, see flows/version-poller.ts), so any instance sharing the database sees
- * changes made by any other.
+ * OAuth finished in a popup). Changes are found by the row version, read by one shared query per
+ * instance (flows/version-poller.ts): at once when PostgreSQL notifies a change made on any
+ * instance, else at the next poll, so any instance sharing the database sees changes made by any other.
  */
 export async function flowEvents(c: Context<AppEnv>, services: Services): Promise<Response> {
   const token = c.get('flowToken');
@@ -58,9 +60,9 @@ async function watch(stream: SSEStreamingApi, services: Services, token: string,
   await send(stream, flow);
   const started = services.clock();
   let lastWrite = started;
-  const versions = sharedVersionPoller(services.store.db, EVENTS_POLL_MS);
+  const versions = sharedVersionPoller(services.store, EVENTS_POLL_MS);
   while (isOpen() && flow.status === 'active' && services.clock() - started < MAX_STREAM_MS) {
-    // The wait is the shared poll: one query for every waiting stream of this instance.
+    // The wait is the shared poll, cut short by a notified change: one query for every waiting stream of this instance.
     const current = await versions.next(flow.id);
     const now = services.clock();
     const due = now >= Date.parse(flow.expiresAt) || (flow.step.kind === 'qr' && now >= Date.parse(flow.step.expiresAt) - QR_RENEW_BEFORE_MS);

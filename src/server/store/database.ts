@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { postgresFlowChangeFeed, type FlowChangeFeed } from './flow-change-feed.js';
 import { withStatementCache } from './statement-cache.js';
 import { DatabaseUnavailableError, describeDatabaseError, throttledLog } from './unavailable.js';
 
@@ -20,6 +21,8 @@ export interface Store {
   skipLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** The driver's own handle, for libraries that speak to it directly (the rate limiter). */
   native: NativeHandle;
+  /** PostgreSQL: flow changes as every instance commits them (LISTEN/NOTIFY). SQLite has none; its streams poll. */
+  changeFeed?: FlowChangeFeed;
   /** Resolves when the database answers `select 1` within `timeoutMs`; rejects otherwise (readiness checks). */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -34,6 +37,8 @@ export interface StoreOptions {
   schema?: string;
   /** Where a lost connection is reported (one line, throttled); `console.warn` by default. */
   log?: (line: string) => void;
+  /** PostgreSQL: the first wait before the flow change listener reconnects (tests lengthen it). */
+  listenerRetryMs?: number;
 }
 
 /** A request during an outage fails after this long instead of queueing for a connection. */
@@ -117,13 +122,11 @@ function withPing(store: Omit<Store, 'ping'>): Store {
 async function openPostgres(options: StoreOptions): Promise<Store> {
   // Loaded only for PostgreSQL, so the embedded default starts without it.
   const { default: pg } = await import('pg');
+  const connection = { connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS };
   const pool = new pg.Pool({
-    connectionString: options.url,
+    ...connection,
     max: 10,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     // Epoch milliseconds are bigint (int8); they fit a JS number, so read them as one.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -143,11 +146,16 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const changeFeed = postgresFlowChangeFeed({ connection, Client: pg.Client, log: options.log ?? ((line) => console.warn(line)), ...(options.listenerRetryMs ? { firstRetryMs: options.listenerRetryMs } : {}) });
   return withPing({
     db,
     dialect: 'postgres',
     skipLocked: (query) => query.forUpdate().skipLocked(),
     native: { dialect: 'postgres', pool },
-    close: () => db.destroy(),
+    changeFeed,
+    close: async () => {
+      await changeFeed.close();
+      await db.destroy();
+    },
   });
 }
