@@ -8,7 +8,10 @@ import type { AppEnv, Services } from '../src/server/context.js';
 import { demoTotp } from '../src/server/providers/demo.js';
 import { tenantWebhookSecret } from '../src/server/store/tenants.js';
 import { verifyWebhook } from '../src/server/webhooks/signature.js';
+import { demoMessageRoutes } from './messages.js';
 import { demoSignInRoutes } from './signin.js';
+import { AcmeClient } from './signin-keyway.js';
+import { DemoSessions } from './signin-session.js';
 
 /** Static files sit in demo/public, found from the compiled file in dist/demo or from the source. */
 const PUBLIC_DIR = [new URL('./public', import.meta.url), new URL('../../demo/public', import.meta.url)]
@@ -49,7 +52,8 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
 
   app.use('/demo/*', async function demoHeaders(c, next) {
     await next();
-    c.res.headers.set('Content-Security-Policy', DEMO_CSP);
+    // A page with a policy of its own (a mail shown in the inbox) keeps it.
+    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', DEMO_CSP);
   });
   app.get('/demo', (c) => c.redirect('/demo/'));
 
@@ -117,7 +121,10 @@ export function demoRoutes(options: DemoOptions): Hono<AppEnv> {
     return c.json({ code: demoTotp().generate({ timestamp: now }), secondsLeft: 30 - (Math.floor(now / 1000) % 30) });
   });
 
-  app.route('/', demoSignInRoutes({ services, internalUrl: options.internalUrl, callKeyway, tenantName: options.tenantName }));
+  const acme = new AcmeClient({ internalUrl: options.internalUrl, issuer: services.publicUrl, callKeyway, startedAt: services.clock() });
+  const sessions = new DemoSessions(services.publicUrl.startsWith('https:'));
+  app.route('/', demoSignInRoutes({ services, internalUrl: options.internalUrl, callKeyway, tenantName: options.tenantName, acme, sessions }));
+  app.route('/', demoMessageRoutes({ services, callKeyway, acme, sessions }));
 
   app.use('/demo/*', serveStatic({ root: PUBLIC_DIR, rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
   return app;

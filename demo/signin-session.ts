@@ -11,7 +11,7 @@ const MAX_PENDING = 5;
 /** As long as Keyway's own authorization request lives (a login URL may live longer, but a demo visitor does not wait that long). */
 const PENDING_TTL_MS = 15 * 60 * 1000;
 
-export type SignInMethod = 'login_url' | 'openid_connect' | 'password' | 'user_token';
+export type SignInMethod = 'login_url' | 'openid_connect' | 'password' | 'user_token' | 'message_token';
 
 /** What the host app remembers about a sign-in it sent the browser off to, keyed by its `state`. */
 export interface PendingSignIn {
@@ -21,11 +21,13 @@ export interface PendingSignIn {
   startedAt: number;
 }
 
-/** A user-token sign-in this session's backend started: it comes back with no state, for the user it was minted for. */
+/** A user-token or message-token sign-in this session's backend started: it comes back with no state, for the user the token names. */
 export interface PendingUserToken {
-  method: 'user_token';
+  method: 'user_token' | 'message_token';
   userId: string;
   startedAt: number;
+  /** Called once the callback signed the user in (a message's link is then known to be used). */
+  onSignedIn?: () => void;
 }
 
 /** The session's tokens stay here, on the server; the browser only ever holds the session cookie. */

@@ -41,6 +41,9 @@ export interface DemoSignInOptions {
   internalUrl: string;
   callKeyway: CallKeyway;
   tenantName: string;
+  /** The demo's OAuth client and sessions, shared with its messages part. */
+  acme: AcmeClient;
+  sessions: DemoSessions;
 }
 
 /**
@@ -48,12 +51,10 @@ export interface DemoSignInOptions {
  * by login URL, an authorization request, the password grant or a user token, and keeps the tokens
  * in its own server-side session.
  */
-export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName }: DemoSignInOptions): Hono<AppEnv> {
+export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName, acme, sessions }: DemoSignInOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const issuer = services.publicUrl;
   const startedAt = services.clock();
-  const acme = new AcmeClient({ internalUrl, issuer, callKeyway, startedAt });
-  const sessions = new DemoSessions(issuer.startsWith('https:'));
   const authenticator = new DemoAuthenticator(services.clock);
 
   /**
@@ -206,11 +207,11 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName
       if (query['iss'] !== issuer) throw new Error(`The iss parameter (${query['iss'] ?? 'missing'}) is not Keyway's issuer, so the callback was refused.`);
       if (query['error']) throw new Error(`Keyway answered ${query['error']}: ${query['error_description'] ?? ''}`);
       if (!query['code']) throw new Error('The callback carries no code.');
-      const verifier: Record<string, string> = pending.method === 'user_token' ? {} : { code_verifier: pending.codeVerifier };
+      const verifier: Record<string, string> = 'userId' in pending ? {} : { code_verifier: pending.codeVerifier };
       const answer = await acme.token({ grant_type: 'authorization_code', code: query['code'], redirect_uri: acme.redirectUri, ...verifier });
       const idClaims = answer.id_token ? await acme.verify(answer.id_token, 'id') : undefined;
       const revokeAll = () => (answer.refresh_token ? acme.revoke(answer.refresh_token) : acme.revoke(answer.access_token, 'access_token')).catch(() => undefined);
-      if (pending.method === 'user_token') {
+      if ('userId' in pending) {
         if ((await acme.verify(answer.access_token, 'access')).sub !== pending.userId) {
           await revokeAll();
           throw new Error('The tokens are not for the user this session minted a user token for, so they were revoked.');
@@ -222,6 +223,7 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName
         throw new Error('The ID token’s nonce is not the one this sign-in sent, so its tokens were revoked.');
       }
       await signIn(session, pending.method, answer, idClaims);
+      if ('userId' in pending) pending.onSignedIn?.();
     } catch (error) {
       session.error = reasonOf(error);
     }

@@ -73,54 +73,8 @@ async function refreshWebhooks() {
   );
 }
 
-/** Mail text with its http(s) links made clickable; built from nodes, so nothing in a mail is parsed as HTML. */
-function linkified(text) {
-  const nodes = [];
-  for (const part of text.split(/(https?:\/\/[^\s<>"]+)/)) {
-    if (/^https?:\/\//.test(part)) {
-      const link = document.createElement('a');
-      link.href = part;
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-      link.textContent = part;
-      nodes.push(link);
-    } else if (part) {
-      nodes.push(document.createTextNode(part));
-    }
-  }
-  return nodes;
-}
-
-let shownMail = '';
-async function refreshInbox() {
-  const { enabled, mails } = await (await fetch('/demo/api/inbox')).json();
-  if (!enabled) $('inbox-note').textContent = 'Keyway sends mail through the SMTP server in KEYWAY_SMTP_URL, so nothing arrives here.';
-  // Redrawn only when a mail arrived, so a link being clicked or text being selected is left alone.
-  const ids = mails.map((mail) => mail.id).join();
-  if (ids === shownMail) return;
-  shownMail = ids;
-  $('inbox').replaceChildren(
-    ...mails.map((mail) => {
-      const item = document.createElement('li');
-      item.className = 'mail';
-      const head = document.createElement('p');
-      head.className = 'mail-head';
-      const subject = document.createElement('strong');
-      subject.textContent = mail.subject;
-      head.append(subject, document.createElement('br'), `From ${mail.from} to ${mail.to} · ${new Date(mail.sentAt).toLocaleTimeString()}`);
-      const body = document.createElement('pre');
-      body.className = 'mail-body';
-      body.append(...linkified(mail.text));
-      item.append(head, body);
-      return item;
-    }),
-  );
-}
-
 prepareLink();
 refreshTotp();
 refreshWebhooks();
-refreshInbox();
 setInterval(refreshTotp, 1000);
 setInterval(refreshWebhooks, 2000);
-setInterval(refreshInbox, 2000);

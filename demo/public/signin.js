@@ -3,7 +3,7 @@ const $ = (id) => document.getElementById(id);
 const status = $('signin-status');
 const panel = $('signed-in');
 const mfa = $('mfa');
-const METHODS = { login_url: 'login URL', openid_connect: 'OpenID Connect', password: 'password', user_token: 'user token' };
+const METHODS = { login_url: 'login URL', openid_connect: 'OpenID Connect', password: 'password', user_token: 'user token', message_token: 'message token' };
 let loginUrl;
 
 const postJson = (path, body = {}) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
