@@ -17,3 +17,4 @@ export * from './login-url.js';
 export * from './mfa.js';
 export * from './user-token.js';
 export * from './message.js';
+export * from './onboarding.js';

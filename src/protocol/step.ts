@@ -105,6 +105,31 @@ export const MfaSetupStep = z.object({
   length: z.number().check(z.int(), z.gte(4), z.lte(10)),
   attemptsLeft: z.number().check(z.int(), z.gte(0)),
   error: z.optional(z.enum(['invalid_code'])),
+  /** An onboarding whose tenant made MFA optional: a `skip` input goes on without it. */
+  canSkip: z.optional(z.boolean()),
+});
+
+/** Onboarding: the profile fields the tenant asks for, prefilled from the user; a `profile` input saves them. */
+export const ProfileStep = z.object({
+  kind: z.literal('profile'),
+  id: stepId,
+  appName: z.string(),
+  fields: z.array(Field),
+  /** Why a value was refused, by field name. */
+  errors: z.optional(z.record(z.string(), z.string())),
+});
+
+/** Onboarding: a password for a user who has none; a `password` input sets it, `skip` goes on when `optional`. */
+export const PasswordSetupStep = z.object({
+  kind: z.literal('password-setup'),
+  id: stepId,
+  appName: z.string(),
+  /** The user's email, for password managers to save the new password under (never shown as a field). */
+  username: z.string(),
+  minLength: z.number().check(z.int(), z.gte(1)),
+  optional: z.boolean(),
+  /** Why the last password was refused. */
+  error: z.optional(z.string()),
 });
 
 /** MFA was just set up: the recovery codes, shown this once; an `acknowledge` input goes on. */
@@ -157,6 +182,8 @@ export const Step = z.discriminatedUnion('kind', [
   MfaStep,
   MfaSetupStep,
   RecoveryCodesStep,
+  ProfileStep,
+  PasswordSetupStep,
   SuccessStep,
   ConfirmStep,
   SignedInStep,

@@ -16,6 +16,7 @@ import { loginUrlRoutes } from './routes/login-url.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { tenantWebhookRoutes } from './routes/tenant-webhook.js';
 import { tenantMfaRoutes } from './routes/tenant-mfa.js';
+import { settingsOnboardingRoutes } from './routes/settings-onboarding.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { oauth2Routes } from './routes/oauth2.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -57,6 +58,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route('/api/v1', loginUrlRoutes(services));
   app.route('/api/v1', tenantWebhookRoutes(services));
   app.route('/api/v1', tenantMfaRoutes(services));
+  app.route('/api/v1', settingsOnboardingRoutes(services));
   app.route('/api/v1', userRoutes(services));
   app.route('/api/v1', userTokenRoutes(services));
   app.route('/api/v1', messageRoutes(services));

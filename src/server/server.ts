@@ -90,12 +90,14 @@ export function createServices(options: {
   const limits = new RateLimits(store, options.rateLimits ?? DEFAULT_LIMITS);
   const catalogue = buildCatalogue({ demo: options.demo, ...(options.providers ? { configured: options.providers } : {}) });
   const brandFor = async (tenantId: string) => (await brandOfTenant(store.db, tenantId))?.brand ?? DEFAULT_BRAND;
+  const passwords = new PasswordSignIn(store.db, undefined, options.passwordLockout);
   const signIn = new SignInFlow({
     db: store.db,
     sealer,
     clock,
     issuer: publicUrl,
     limits,
+    passwords,
     mail: signInMail({ sealer }),
     brandFor,
     newLink: newMagicLink(publicUrl),
@@ -128,7 +130,7 @@ export function createServices(options: {
     limits,
     clientAddress: clientAddressOf(options.trustedProxies ?? 0),
     tokens: new TokenService({ db: store.db, sealer, issuer: publicUrl, clock, lifetimes: options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES }),
-    passwords: new PasswordSignIn(store.db, undefined, options.passwordLockout),
+    passwords,
     ...(options.onMailQueued ? { onMailQueued: options.onMailQueued } : {}),
     ...(options.onWebhookQueued ? { onWebhookQueued: options.onWebhookQueued } : {}),
     ...(options.demoInbox ? { demoInbox: options.demoInbox } : {}),

@@ -12,7 +12,7 @@ const UUID_V4 = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]
 async function sendListing(page: Page, email: string, subject: string): Promise<void> {
   await page.goto(`${keywayUrl()}/demo/`);
   const form = page.locator('#message-form');
-  await form.getByLabel('Client email').fill(email);
+  await form.getByLabel('Client’s address').fill(email);
   await form.getByLabel('Subject').fill(subject);
   await form.getByLabel('Listing').selectOption({ label: '12 Harbour Lane, Lakeview' });
   await expect(form.getByLabel('Link in the mail')).toHaveValue(`${keywayUrl()}/demo/listings/C9231328?ref=mail#photos`);

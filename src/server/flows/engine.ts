@@ -107,14 +107,14 @@ export class FlowEngine {
    * flow starts at its end, the redirect to the app with a code, unless MFA is owed first (then the flow
    * opens on it, with its challenge). A refused token opens nothing.
    */
-  async openWithUserToken(userToken: string, options: { host: string | undefined; returnTo?: string }): Promise<OpenFlowResponse> {
+  async openWithUserToken(userToken: string, options: { host: string | undefined; returnTo?: string; openOnboarding?: boolean }): Promise<OpenFlowResponse> {
     const now = this.#clock();
     const token = newToken();
     const record = await this.#options.store.db.transaction().execute(async (trx) => {
       const signedIn = await this.#options.signIn.signInWithUserToken(trx, userToken, { now, ...options });
       // Thrown, so the transaction rolls back: a refused token is not used up.
       if ('failure' in signedIn) throw userTokenRefusal(signedIn.failure);
-      const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, signedIn.challenge ? 'active' : 'succeeded', now, this.#flowTtlMs, signedIn.state);
+      const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, signedIn.step.kind === 'signed-in' ? 'succeeded' : 'active', now, this.#flowTtlMs, signedIn.state);
       await trx.insertInto('flows').values(opened.row).execute();
       if (signedIn.challenge) await trx.insertInto('challenges').values({ ...signedIn.challenge, flow_id: opened.row.id, attempts: 0, created_at: now }).execute();
       return opened;
@@ -180,6 +180,9 @@ export class FlowEngine {
       case 'confirm':
       case 'recovery':
       case 'acknowledge':
+      case 'profile':
+      case 'password':
+      case 'skip':
         throw new ApiError(422, 'input_mismatch', `Only a sign-in flow takes a "${input.kind}" input.`);
       case 'resend': {
         if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');

@@ -19,6 +19,8 @@ import { consumeUserToken } from './user-tokens.js';
 import { claimTokenOfLink } from '../messages/message-signin-links.js';
 import { linkServedHere } from '../brands.js';
 import { answerWithBudget, SignInMfa, type MfaPlan, type ProvenUser } from './signin-mfa.js';
+import { Onboarding } from './onboarding.js';
+import type { PasswordSignIn } from './password-sign-in.js';
 
 /** Codes and magic links sent by mail last this long. */
 export const EMAIL_CODE_TTL_MS = 10 * 60 * 1000;
@@ -84,6 +86,7 @@ const EMAIL_FIELD = { name: 'email', label: 'Email', type: 'email' as const, req
  */
 export class SignInFlow {
   readonly #mfa: SignInMfa;
+  readonly #onboarding: Onboarding;
 
   constructor(
     private readonly deps: {
@@ -92,6 +95,8 @@ export class SignInFlow {
       clock: () => number;
       issuer: string;
       limits: RateLimits;
+      /** Sets the password an onboarding asks for. */
+      passwords: PasswordSignIn;
       mail: SignInMail;
       newLink: NewMagicLink;
       /** Read before the commit: on SQLite a query outside the transaction would wait for it forever. */
@@ -102,6 +107,7 @@ export class SignInFlow {
     },
   ) {
     this.#mfa = new SignInMfa(deps);
+    this.#onboarding = new Onboarding({ db: deps.db, clock: deps.clock, passwords: deps.passwords, mfa: this.#mfa });
   }
 
   /** What a sign-in link shows first; a failure when the user or the app can no longer sign in. */
@@ -140,6 +146,10 @@ export class SignInFlow {
         return this.#mfa.answer(port, input, address, this.#afterMfa(port));
       case 'acknowledge':
         return this.#mfa.acknowledge(port, this.#afterMfa(port));
+      case 'profile':
+      case 'password':
+      case 'skip':
+        return this.#onboarding.answer(port, input, this.#completion(port));
       case 'back': {
         const first = await this.firstStep(port.record.link);
         if (typeof first === 'string') return port.fail(first);
@@ -193,8 +203,13 @@ export class SignInFlow {
     return answerWithBudget(this.deps, port, address, right, () => this.#proceed(port, pending.userId, 'email_code'));
   }
 
+  /** MFA passed: the onboarding's parts still to show come next, then the sign-in. */
   #afterMfa(port: FlowPort): (proven: ProvenUser) => Promise<FlowRecord> {
-    return (proven) => this.#signIn(port, proven.userId, proven.method, true, proven.returnTo);
+    return (proven) => this.#onboarding.next(port, proven, this.#completion(port));
+  }
+
+  #completion(port: FlowPort): (proven: ProvenUser) => Promise<FlowRecord> {
+    return (proven) => this.#signIn(port, proven.userId, proven.method, proven.mfaPassed === true, proven.returnTo);
   }
 
   /** A message's link: the confirmation claims the message's token (seed 000), then MFA or the code follow as for any link. */
@@ -268,7 +283,7 @@ export class SignInFlow {
   async signInWithUserToken(
     trx: Transaction<Database>,
     token: string,
-    options: { now: number; host: string | undefined; returnTo?: string },
+    options: { now: number; host: string | undefined; returnTo?: string; openOnboarding?: boolean },
   ): Promise<({ link: LinkTable; step: Step } & Partial<Omit<MfaPlan, 'step'>>) | { failure: keyof typeof USER_TOKEN_REFUSALS }> {
     const { now } = options;
     const subject = await consumeUserToken(trx, { issuer: this.deps.issuer }, token, now);
@@ -292,9 +307,16 @@ export class SignInFlow {
       parent_link_id: null,
     };
     const { linkId } = await createSignInLink(trx, { tenantId: subject.tenantId, publicUrl: this.deps.issuer, now, expiresAt: now + 60_000, request });
-    const proven: ProvenUser = { userId: subject.userId, method: 'user_token', ...(options.returnTo !== undefined ? { returnTo: options.returnTo } : {}) };
-    // MFA owed: the flow opens on it, and the link is used up by the sign-in that follows.
-    const mfa = await this.#mfa.plan(trx, { tenantId: subject.tenantId, proven, appName: client.name, attemptsUsed: 0 });
+    const stages = options.openOnboarding ? await this.#onboarding.stages(trx, subject.tenantId, subject.userId) : [];
+    const proven: ProvenUser = {
+      userId: subject.userId,
+      method: 'user_token',
+      ...(options.returnTo !== undefined ? { returnTo: options.returnTo } : {}),
+      ...(stages.length > 0 ? { onboarding: stages } : {}),
+    };
+    // Onboarding or MFA owed: the flow opens on it, and the link is used up by the sign-in that follows.
+    const owed = { tenantId: subject.tenantId, proven, appName: client.name };
+    const mfa = (await this.#onboarding.opening(trx, owed)) ?? (await this.#mfa.plan(trx, { ...owed, attemptsUsed: 0 }));
     const linkRow = () => trx.selectFrom('links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
     if (mfa && mfa !== 'locked') return { link: await linkRow(), ...mfa };
     await trx.updateTable('links').set({ used_at: now }).where('id', '=', linkId).execute();

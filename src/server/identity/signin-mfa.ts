@@ -9,6 +9,7 @@ import type { Sealer } from '../security/sealer.js';
 import { newId } from '../security/tokens.js';
 import type { Database, SignInMethod } from '../store/schema.js';
 import { beginMfaSetup, checkMfaCode, confirmMfaSetup, useRecoveryCode, userHasMfa } from './mfa.js';
+import type { OnboardingStage } from './onboarding.js';
 import type { FlowPort } from './signin-flow.js';
 
 /** Who is signing in once they have shown it (a confirm click, an email code); sealed in the flow state while MFA is owed. */
@@ -18,6 +19,8 @@ export interface ProvenUser {
   mfaPassed?: boolean;
   /** A user token's `closeOnboardingRedirect`, for the redirect once MFA is passed. */
   returnTo?: string;
+  /** `openOnboarding`: the onboarding parts still to show before the sign-in completes. */
+  onboarding?: OnboardingStage[];
 }
 
 /** The second-factor step a sign-in owes, with the challenge to open for it. */
@@ -86,22 +89,38 @@ export class SignInMfa {
     return port.commit({ step: plan.step, state: plan.state }, challenge);
   }
 
-  /** What MFA the user owes (none: undefined), worked out in `db`, which may be the caller's transaction. */
-  async plan(db: Kysely<Database> | Transaction<Database>, options: { tenantId: string; proven: ProvenUser; appName: string; attemptsUsed: number }): Promise<MfaPlan | 'locked' | undefined> {
+  /**
+   * What MFA the user owes (none: undefined), worked out in `db`, which may be the caller's transaction.
+   * `setUp` (onboarding) sets MFA up for a user without it even when the tenant does not require it;
+   * `optional` lets the user skip it, unless the tenant requires MFA.
+   */
+  async plan(
+    db: Kysely<Database> | Transaction<Database>,
+    options: { tenantId: string; proven: ProvenUser; appName: string; attemptsUsed: number; setUp?: 'optional' | 'required' },
+  ): Promise<MfaPlan | 'locked' | undefined> {
     const { proven, appName } = options;
     if (proven.mfaPassed) return undefined;
     const { sealer, clock } = this.deps;
     const user = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'mfa_enabled']).where('id', '=', proven.userId).where('tenant_id', '=', options.tenantId).executeTakeFirst();
     if (!user) return undefined;
     const tenant = await db.selectFrom('tenants').select('require_mfa').where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
-    if (!userHasMfa(user) && tenant.require_mfa !== 1) return undefined;
+    if (!userHasMfa(user) && tenant.require_mfa !== 1 && !options.setUp) return undefined;
     const attempts = challengeBudget(TOTP_ATTEMPTS, options.attemptsUsed);
     if (attempts === 0) return 'locked';
     const setup = userHasMfa(user) ? 'already_enabled' : await beginMfaSetup(db, sealer, user, clock());
     const step: Step =
       setup === 'already_enabled'
         ? { kind: 'mfa', id: newStepId(), method: 'totp', length: TOTP_DIGITS, attemptsLeft: attempts, canResend: false, canUseRecoveryCode: true }
-        : { kind: 'mfa-setup', id: newStepId(), appName, uri: setup.uri, secret: setup.secret, length: TOTP_DIGITS, attemptsLeft: attempts };
+        : {
+            kind: 'mfa-setup',
+            id: newStepId(),
+            appName,
+            uri: setup.uri,
+            secret: setup.secret,
+            length: TOTP_DIGITS,
+            attemptsLeft: attempts,
+            ...(options.setUp === 'optional' && tenant.require_mfa !== 1 ? { canSkip: true } : {}),
+          };
     const challengeId = newId();
     const state: FlowState = { adapter: { proven }, challengeId, mfaSubject: mfaSubjectKey(user.tenant_id, 'TOTP', user.id) };
     return { step, state, challenge: { id: challengeId, max_attempts: attempts } };

@@ -18,7 +18,8 @@ export function flowRoutes(services: Services): Hono<AppEnv> {
     try {
       if ('userToken' in request) {
         const returnTo = request.closeOnboardingRedirect === undefined ? {} : { returnTo: request.closeOnboardingRedirect };
-        return c.json(await services.engine.openWithUserToken(request.userToken, { host: c.req.header('host'), ...returnTo }), 201);
+        const onboarding = request.openOnboarding ? { openOnboarding: true } : {};
+        return c.json(await services.engine.openWithUserToken(request.userToken, { host: c.req.header('host'), ...returnTo, ...onboarding }), 201);
       }
       return c.json(await services.engine.open(request.link, c.req.header('host')), 201);
     } catch (error) {

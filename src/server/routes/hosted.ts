@@ -41,11 +41,11 @@ function refusedPage(message: string): string {
 /** `?theme=light|dark` forces the wizard's theme (a host matching its own page); anything else follows the system. */
 const THEMES = new Set(['light', 'dark']);
 
-function hostedPage(assets: WidgetAssets, page: { token: string; title: string; lang: string; theme: string | undefined; userToken?: { token: string; returnTo: string | undefined } }): string {
+function hostedPage(assets: WidgetAssets, page: { token: string; title: string; lang: string; theme: string | undefined; userToken?: { token: string; returnTo: string | undefined; openOnboarding: boolean } }): string {
   const { token: linkToken, lang, theme } = page;
   // A user token's page: the wizard posts the token (seed 002); the GET that drew the page did nothing.
   const source = page.userToken
-    ? `user-token="${escapeHtml(page.userToken.token)}"${page.userToken.returnTo ? ` return-to="${escapeHtml(page.userToken.returnTo)}"` : ''}`
+    ? `user-token="${escapeHtml(page.userToken.token)}"${page.userToken.returnTo ? ` return-to="${escapeHtml(page.userToken.returnTo)}"` : ''}${page.userToken.openOnboarding ? ' open-onboarding' : ''}`
     : `link="${escapeHtml(linkToken)}"`;
   const styles = assets.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('');
   const preloads = assets.preloads.map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}">`).join('');
@@ -123,7 +123,9 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
       return c.html(refusedPage('The address to return to is not a path inside the app, so this sign-in link cannot be used. Ask the app for a new one.'), 400);
     }
     const wellFormed = /^[A-Za-z0-9_.-]{16,4096}$/.test(userToken);
-    return c.html(hostedPage(assets, { token: '', title: 'Sign in', lang: 'en', theme: undefined, userToken: { token: wellFormed ? userToken : '', returnTo } }), wellFormed ? 200 : 404);
+    // Seed 002 spells it `true` or `false`; the wizard asks for the onboarding when the flow opens, not this GET.
+    const openOnboarding = c.req.query('openOnboarding') === 'true';
+    return c.html(hostedPage(assets, { token: '', title: 'Sign in', lang: 'en', theme: undefined, userToken: { token: wellFormed ? userToken : '', returnTo, openOnboarding } }), wellFormed ? 200 : 404);
   }
 
   /**

@@ -11,6 +11,8 @@ export interface TenantTable {
   require_mfa: number;
   /** Seconds a message token signs in for; null keeps the default (7 days). */
   message_token_ttl_seconds: number | null;
+  /** OnboardingSettings as JSON; null: DEFAULT_ONBOARDING_SETTINGS. Optional so that code making tenants need not know of it. */
+  onboarding_json?: string | null;
   created_at: number;
 }
 

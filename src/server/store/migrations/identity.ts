@@ -231,4 +231,10 @@ export const identityMigrations: Record<string, Migration> = {
       await db.schema.alterTable('tenants').addColumn('require_mfa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0017_onboarding': {
+    async up(db: Kysely<unknown>) {
+      // The tenant's onboarding settings (OnboardingSettings as JSON); null: the defaults.
+      await db.schema.alterTable('tenants').addColumn('onboarding_json', 'text').execute();
+    },
+  },
 };
