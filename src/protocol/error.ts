@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MessageRef } from './words.js';
 
 /** Every 4xx/5xx body. `code` is stable and machine-readable; `message` is for people. */
 export const ErrorBody = z.object({
@@ -6,6 +7,8 @@ export const ErrorBody = z.object({
     code: z.string(),
     message: z.string(),
     details: z.optional(z.unknown()),
+    /** The key of `message`, for the errors a user may read (the wizard shows them in the user's language). */
+    i18n: z.optional(MessageRef),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -18,3 +18,5 @@ export * from './mfa.js';
 export * from './user-token.js';
 export * from './message.js';
 export * from './onboarding.js';
+export * from './words.js';
+export * from './server-words.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { HttpUrl, IsoDateTime, ProviderId } from './common.js';
+import { MessageRef, textKeys } from './words.js';
 
 export const AuthMethod = z.enum(['oauth', 'credentials', 'qr']);
 
@@ -33,6 +34,8 @@ export const Field = z.object({
   options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
   /** What the field starts with (an authorization request's `login_hint`); the user may change it. */
   value: z.optional(z.string().check(z.maxLength(1024))),
+  /** Keys of the label, hint and help Keyway wrote, so the wizard can show them in the user's language. */
+  i18n: textKeys('label', 'hint', 'help'),
 });
 export type Field = z.infer<typeof Field>;
 
@@ -59,6 +62,8 @@ export const CredentialsStep = z.object({
   fields: z.array(Field),
   /** Server-side errors by field name; `_form` for errors that belong to no single field. */
   errors: z.optional(z.record(z.string(), z.string())),
+  /** Keys of the help and of the errors (by field name) that Keyway wrote. */
+  i18n: z.optional(z.object({ help: z.optional(MessageRef), errors: z.optional(z.record(z.string(), MessageRef)) })),
 });
 
 export const QrStep = z.object({
@@ -70,6 +75,7 @@ export const QrStep = z.object({
   payload: z.string(),
   expiresAt: IsoDateTime,
   code: z.optional(z.string()),
+  i18n: textKeys('help'),
 });
 
 export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, help, authorizeUrl: HttpUrl });
@@ -91,6 +97,7 @@ export const MfaStep = z.object({
   error: z.optional(z.enum(['invalid_code'])),
   /** A sign-in's TOTP step: a recovery code is accepted instead (a `recovery` input). */
   canUseRecoveryCode: z.optional(z.boolean()),
+  i18n: textKeys('hint', 'help'),
 });
 
 /** Sign-in when the tenant requires MFA and the user has none: scan (or type) the secret, then prove it with a code. */
@@ -172,6 +179,7 @@ export const FailureStep = z.object({
   redirectUrl: z.optional(HttpUrl),
   /** For an expired link: the host's page that sends a new one. */
   newLinkUrl: z.optional(HttpUrl),
+  i18n: textKeys('message'),
 });
 
 export const Step = z.discriminatedUnion('kind', [

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorBody } from '../protocol/index.js';
+import type { ErrorBody, MessageRef } from '../protocol/index.js';
 import { describeDatabaseError, isDatabaseUnavailable, throttledLog } from './store/unavailable.js';
 
 /** An error the client caused or may act on; becomes the protocol's error body. */
@@ -13,20 +13,22 @@ export class ApiError extends Error {
     readonly details?: unknown,
     /** Sent as `Retry-After` (seconds): a limit or an outage the client should wait out. */
     readonly retryAfterSeconds?: number,
+    /** The key of `message`, for errors the wizard shows its user. */
+    readonly i18n?: MessageRef,
   ) {
     super(message);
   }
 }
 
-export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+export function errorBody(code: string, message: string, details?: unknown, i18n?: MessageRef): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), ...(i18n ? { i18n } : {}) } };
 }
 
 /** The one place that turns anything thrown into `{error:{code,message}}`; unexpected errors are logged, never echoed. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
-    return c.json(errorBody(error.code, error.message, error.details), error.status);
+    return c.json(errorBody(error.code, error.message, error.details, error.i18n), error.status);
   }
   if (error instanceof HTTPException) {
     const status = error.status;

@@ -2,6 +2,7 @@ import type { Brand, FailureCode, Flow, OpenFlowResponse, Step, StepInput, StepI
 import { credentialErrors } from '../../protocol/index.js';
 import { linkServedHere } from '../brands.js';
 import { ApiError } from '../errors.js';
+import { keyedError } from '../i18n/words.js';
 import type { AdapterContext, AdapterOutcome, ConnectedAccount, ProviderEntry } from '../providers/adapter.js';
 import type { ProviderCatalogue } from '../providers/catalogue.js';
 import type { RateLimits } from '../security/rate-limits.js';
@@ -14,7 +15,7 @@ import type { FlowTable, LinkTable } from '../store/schema.js';
 import type { FlowObserver } from './flow-observer.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, failureStep, flowView, newFlowRecord, type FlowRecord } from './flow-record.js';
-import { ACCEPTED_INPUTS, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
+import { ACCEPTED_INPUTS, credentialTextKeys, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { refuseExpiredLink } from './link-expiry.js';
 import { userTokenRefusal, type SignInFlow } from '../identity/signin-flow.js';
@@ -142,7 +143,7 @@ export class FlowEngine {
     if (record.row.status !== 'active') throw new ApiError(409, 'flow_finished', 'This flow has already ended.');
     if (input.stepId !== record.step.id) throw new ApiError(409, 'step_mismatch', 'This step was already answered or replaced; load the current step.');
     if (!ACCEPTED_INPUTS[record.step.kind].includes(input.kind)) {
-      throw new ApiError(422, 'input_mismatch', `A "${input.kind}" input does not answer a "${record.step.kind}" step.`);
+      throw keyedError(422, 'input_mismatch', ['error.input_mismatch', { input: input.kind, step: record.step.kind }]);
     }
     const applied = await this.#apply(record, input, client.address);
     this.#options.observer?.answered(record.step.kind, this.#clock() - record.row.updated_at);
@@ -162,16 +163,16 @@ export class FlowEngine {
         return this.#commit(record, { step: this.#providersStep(this.#linkProviders(record)), state: { adapter: {} }, provider: null });
       case 'providers': {
         const entry = this.#options.catalogue.allowed(this.#linkProviders(record)).find((candidate) => candidate.summary.id === input.provider);
-        if (!entry) throw new ApiError(422, 'unknown_provider', `The provider "${input.provider}" is not offered by this link.`);
+        if (!entry) throw keyedError(422, 'unknown_provider', ['error.unknown_provider', { provider: input.provider }]);
         const chosen: FlowRecord = { ...record, row: { ...record.row, provider: entry.summary.id }, state: { adapter: {} } };
         return this.#outcome(chosen, entry, await this.#call(entry, () => entry.adapter.start(this.#context(chosen, entry))));
       }
       case 'credentials': {
         const entry = this.#entry(record);
-        if (record.step.kind !== 'credentials') throw new ApiError(422, 'input_mismatch', 'Not a credentials step.');
+        if (record.step.kind !== 'credentials') throw keyedError(422, 'input_mismatch', ['error.input_mismatch', { input: input.kind, step: record.step.kind }]);
         const errors = credentialErrors(record.step.fields, input.values);
         const unknown = Object.keys(errors).filter((name) => errors[name] === 'unknown_field');
-        if (unknown.length > 0) throw new ApiError(422, 'invalid_request', `Unknown fields: ${unknown.join(', ')}.`);
+        if (unknown.length > 0) throw keyedError(422, 'invalid_request', ['error.unknown_fields', { fields: unknown.join(', ') }]);
         if (Object.keys(errors).length > 0) return this.#retry(record, { type: 'retry', errors });
         return this.#outcome(record, entry, await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input)));
       }
@@ -183,9 +184,9 @@ export class FlowEngine {
       case 'profile':
       case 'password':
       case 'skip':
-        throw new ApiError(422, 'input_mismatch', `Only a sign-in flow takes a "${input.kind}" input.`);
+        throw keyedError(422, 'input_mismatch', ['error.signin_input_only', { input: input.kind }]);
       case 'resend': {
-        if (record.step.kind !== 'mfa' || !record.step.canResend) throw new ApiError(422, 'resend_unavailable', 'This step cannot send a new code.');
+        if (record.step.kind !== 'mfa' || !record.step.canResend) throw keyedError(422, 'resend_unavailable', 'error.resend_unavailable');
         const entry = this.#entry(record);
         return this.#outcome(record, entry, await this.#call(entry, () => entry.adapter.submit(this.#context(record, entry), input)));
       }
@@ -246,7 +247,7 @@ export class FlowEngine {
   /** Stays on the same kind of step with the adapter's errors, under a new step id. */
   #retry(record: FlowRecord, outcome: Extract<AdapterOutcome, { type: 'retry' }>): Promise<FlowRecord> {
     const state = outcome.state ? { ...record.state, adapter: outcome.state } : record.state;
-    const step: Step = record.step.kind === 'credentials' ? { ...record.step, id: newStepId(), errors: outcome.errors ?? {} } : { ...record.step, id: newStepId() };
+    const step: Step = record.step.kind === 'credentials' ? { ...record.step, id: newStepId(), errors: outcome.errors ?? {}, ...credentialTextKeys(record.step, outcome.errorKeys) } : { ...record.step, id: newStepId() };
     return this.#commit(record, { step, state });
   }
 

@@ -1,5 +1,5 @@
 import type { Brand, FailureCode, Flow, Step, WebhookEvent } from '../../protocol/index.js';
-import { FAILURE_MESSAGES } from './messages.js';
+import { failureMessage } from './messages.js';
 import type { ProviderCatalogue } from '../providers/catalogue.js';
 import { newId, sha256 } from '../security/tokens.js';
 import type { AdapterState } from '../providers/adapter.js';
@@ -112,7 +112,7 @@ export function failureStep(link: LinkTable, provider: string | null, reason: Fa
     kind: 'failure',
     id,
     reason,
-    message: FAILURE_MESSAGES[reason],
+    ...failureMessage(reason),
     retryable: false,
     ...(provider ? { provider } : {}),
     ...(redirectUrl ? { redirectUrl } : {}),

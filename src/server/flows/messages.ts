@@ -1,12 +1,14 @@
-import type { FailureCode } from '../../protocol/index.js';
+import { FailureCode, type MessageRef, type ServerWordKey } from '../../protocol/index.js';
+import { english, messageRef } from '../i18n/words.js';
+
+/** Each failure's message key; `tsc` refuses a failure code that has no words. */
+const failureKey = (reason: FailureCode) => `failure.${reason}.message` as const satisfies ServerWordKey;
+
+/** A failure step's message in English and its key, to spread into the step. */
+export function failureMessage(reason: FailureCode): { message: string; i18n: { message: MessageRef } } {
+  const key = failureKey(reason);
+  return { message: english(key), i18n: { message: messageRef(key) } };
+}
 
 /** Default English wording of failures; the wizard shows its own translation by `reason`. */
-export const FAILURE_MESSAGES: Record<FailureCode, string> = {
-  link_expired: 'This link has expired. Ask the app for a new one.',
-  user_cancelled: 'You cancelled before the account was connected.',
-  mfa_locked: 'Too many wrong codes. The connection was stopped to protect the account.',
-  access_denied: 'Access was not granted, so the account was not connected.',
-  provider_error: 'The provider did not answer as expected. Please try again later.',
-  link_used: 'This link has already been used. Ask the app for a new one.',
-  user_inactive: 'This account is not active, so it cannot sign in.',
-};
+export const FAILURE_MESSAGES = Object.fromEntries(FailureCode.options.map((reason) => [reason, english(failureKey(reason))])) as Record<FailureCode, string>;

@@ -7,7 +7,7 @@ import { newId } from '../security/tokens.js';
 import type { Database } from '../store/schema.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
 import { failureStep, outcomeEvent, redirectTarget, type FlowOutcomeEvent, type FlowRecord } from './flow-record.js';
-import { FAILURE_MESSAGES } from './messages.js';
+import { failureMessage } from './messages.js';
 import { newStepId, type Change, type Extra } from './step-rules.js';
 
 /** How a flow ends or pauses, as the change the engine commits and what goes with it in the same transaction. */
@@ -41,7 +41,7 @@ export function successChange(record: FlowRecord, account: ConnectedAccount, opt
 /** A failure the user can recover from: shown as a failure step, but the flow stays open and nothing is reported yet. */
 export function retryOfferChange(record: FlowRecord, reason: FailureCode): OutcomeChange {
   const provider = record.row.provider;
-  const step: Step = { kind: 'failure', id: newStepId(), reason, message: FAILURE_MESSAGES[reason], retryable: true, ...(provider ? { provider } : {}) };
+  const step: Step = { kind: 'failure', id: newStepId(), reason, ...failureMessage(reason), retryable: true, ...(provider ? { provider } : {}) };
   return { change: { step, state: { adapter: {} } } };
 }
 

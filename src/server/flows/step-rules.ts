@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { FailureCode, Step, StepInputKind, StepKind } from '../../protocol/index.js';
+import type { FailureCode, MessageRef, Step, StepInputKind, StepKind, StepOf } from '../../protocol/index.js';
 import { newToken } from '../security/tokens.js';
 import type { Database, FlowTable } from '../store/schema.js';
 import type { FlowState } from './flow-record.js';
@@ -42,3 +42,10 @@ export const RETRYABLE: ReadonlySet<FailureCode> = new Set(['provider_error', 'a
 
 /** A QR code is replaced this long before it expires, so a phone never scans a dead one. */
 export const QR_RENEW_BEFORE_MS = 5000;
+
+/** A credentials step's keys after a retry: its help's key stays, the errors' keys are the new errors'. */
+export function credentialTextKeys(step: StepOf<'credentials'>, errorKeys: Record<string, MessageRef> | undefined): Pick<StepOf<'credentials'>, 'i18n'> {
+  const help = step.i18n?.help;
+  if (!help && !errorKeys) return {};
+  return { i18n: { ...(help ? { help } : {}), ...(errorKeys ? { errors: errorKeys } : {}) } };
+}

@@ -77,7 +77,7 @@ export class PasswordSignIn {
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
     if (!user) throw userNotFound();
     const problem = passwordProblem(password, { email: user.email });
-    if (problem) throw new ApiError(422, 'password_rejected', problem.message, { field: 'password', rule: problem.rule });
+    if (problem) throw new ApiError(422, 'password_rejected', problem.message, { field: 'password', rule: problem.rule }, undefined, problem.i18n);
     const passwordHash = await this.hasher.hash(password);
     const updated = await this.db.transaction().execute(async (trx) => {
       const row = await trx.updateTable('users').set({ password_hash: passwordHash, has_password: 1, updated_at: now }).where('id', '=', userId).where('tenant_id', '=', tenantId).returningAll().executeTakeFirst();

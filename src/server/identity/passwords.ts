@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash, parseOptions, verify, type Algorithm, type Version } from '@node-rs/argon2';
-import { PASSWORD_LENGTH } from '../../protocol/index.js';
+import { PASSWORD_LENGTH, type MessageRef } from '../../protocol/index.js';
+import { resolve, type WordSpec } from '../i18n/words.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
 /**
@@ -63,6 +64,13 @@ export type PasswordRule = 'min_length' | 'max_length' | 'common' | 'repetitive'
 export interface PasswordProblem {
   rule: PasswordRule;
   message: string;
+  /** The key of `message`: onboarding shows it in the user's language. */
+  i18n: MessageRef;
+}
+
+function problem(rule: PasswordRule, words: WordSpec): PasswordProblem {
+  const { text, ref } = resolve(words);
+  return { rule, message: text, i18n: ref };
 }
 
 // Digits and symbols typed to reach a length (`Password123!`); `@0 1 3 4 5 7 $` read as the letters they stand for.
@@ -93,13 +101,13 @@ function isRepetitive(chars: string[]): boolean {
  */
 export function passwordProblem(password: string, context: { email: string }): PasswordProblem | undefined {
   const chars = [...normalized(password)];
-  if (chars.length < PASSWORD_LENGTH.min) return { rule: 'min_length', message: `The password must be at least ${PASSWORD_LENGTH.min} characters long.` };
-  if (chars.length > PASSWORD_LENGTH.max) return { rule: 'max_length', message: `The password must be at most ${PASSWORD_LENGTH.max} characters long.` };
+  if (chars.length < PASSWORD_LENGTH.min) return problem('min_length', ['password.error.min_length', { min: PASSWORD_LENGTH.min }]);
+  if (chars.length > PASSWORD_LENGTH.max) return problem('max_length', ['password.error.max_length', { max: PASSWORD_LENGTH.max }]);
   const lower = chars.join('').toLowerCase();
-  if (isCommon(lower)) return { rule: 'common', message: 'The password is, or is built on, one of the most common passwords; choose another.' };
-  if (isRepetitive(chars)) return { rule: 'repetitive', message: 'The password is a repetition or a run of characters; choose another.' };
+  if (isCommon(lower)) return problem('common', 'password.error.common');
+  if (isRepetitive(chars)) return problem('repetitive', 'password.error.repetitive');
   const email = context.email.toLowerCase();
   const local = email.split('@')[0] ?? '';
-  if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return { rule: 'contains_email', message: 'The password must not contain your email address.' };
+  if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return problem('contains_email', 'password.error.contains_email');
   return undefined;
 }

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Brand, FailureCode, Step, StepInput } from '../../protocol/index.js';
 import { credentialErrors } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
+import { fieldErrors, keyedError, texts } from '../i18n/words.js';
 import type { FlowRecord, FlowState } from '../flows/flow-record.js';
 import { challengeBudget, mfaSubjectKey } from '../flows/mfa-attempts.js';
 import { newStepId, type Change, type Extra } from '../flows/step-rules.js';
@@ -78,7 +79,7 @@ async function requestOf(db: Kysely<Database> | Transaction<Database>, linkId: s
   return db.selectFrom('signin_requests').selectAll().where('link_id', '=', linkId).executeTakeFirstOrThrow();
 }
 
-const EMAIL_FIELD = { name: 'email', label: 'Email', type: 'email' as const, required: true, autocomplete: 'email', maxLength: 254 };
+const EMAIL_FIELD = { name: 'email', ...texts({ label: 'field.email.label' }), type: 'email' as const, required: true, autocomplete: 'email', maxLength: 254 };
 
 /**
  * The sign-in half's steps on the shared engine: a login URL's confirm button, or an email code
@@ -136,7 +137,7 @@ export class SignInFlow {
         return this.#sendCode(port, input.values);
       case 'resend': {
         const pending = pendingCode(port.record);
-        if (!pending || pending.sent >= MAX_CODES_SENT) throw new ApiError(422, 'resend_unavailable', 'No more codes can be sent; start again from the app.');
+        if (!pending || pending.sent >= MAX_CODES_SENT) throw keyedError(422, 'resend_unavailable', 'signin.error.no_more_codes');
         return this.#sendCode(port, { email: pending.email }, pending.sent);
       }
       case 'mfa':
@@ -165,9 +166,10 @@ export class SignInFlow {
   async #sendCode(port: FlowPort, values: Record<string, string>, alreadySent = 0): Promise<FlowRecord> {
     const { record } = port;
     const errors = credentialErrors([EMAIL_FIELD], values);
-    if (Object.keys(errors).some((name) => errors[name] === 'unknown_field')) throw new ApiError(422, 'invalid_request', 'Only an email is asked for.');
+    if (Object.keys(errors).some((name) => errors[name] === 'unknown_field')) throw keyedError(422, 'invalid_request', 'signin.error.only_email');
     if (Object.keys(errors).length > 0 && record.step.kind === 'credentials') {
-      return port.commit({ step: { ...record.step, id: newStepId(), errors: { email: 'Enter a valid email address.' } }, state: record.state });
+      const { errors, errorKeys } = fieldErrors({ email: 'signin.error.email_invalid' });
+      return port.commit({ step: { ...record.step, id: newStepId(), errors, i18n: { errors: errorKeys } }, state: record.state });
     }
     const email = (values['email'] ?? '').trim();
     const { db, clock } = this.deps;

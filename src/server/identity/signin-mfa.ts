@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Step, StepOf } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
+import { keyedError } from '../i18n/words.js';
 import type { FlowRecord, FlowState } from '../flows/flow-record.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from '../flows/mfa-attempts.js';
 import { newStepId, type Extra } from '../flows/step-rules.js';
@@ -142,7 +143,7 @@ export class SignInMfa {
         port.commit({ step: { kind: 'recovery-codes', id: newStepId(), appName: record.step.kind === 'mfa-setup' ? record.step.appName : '', codes }, state: { adapter: { proven: { ...proven, mfaPassed: true } } } });
       return answerWithBudget(this.deps, port, address, check, shown);
     }
-    if (record.step.kind !== 'mfa' || record.step.method !== 'totp') throw new ApiError(422, 'input_mismatch', 'This step does not take a recovery code.');
+    if (record.step.kind !== 'mfa' || record.step.method !== 'totp') throw keyedError(422, 'input_mismatch', 'signin.error.no_recovery_code');
     const check =
       input.kind === 'recovery'
         ? () => useRecoveryCode(db, proven.userId, input.code, clock())

@@ -1,5 +1,5 @@
 import type { CallbackKind, RegisteredCallback } from '../flows/callbacks.js';
-import type { FailureCode, ProviderSummary, StepInput, StepKind, StepOf } from '../../protocol/index.js';
+import type { FailureCode, MessageRef, ProviderSummary, StepInput, StepKind, StepOf } from '../../protocol/index.js';
 
 /** Adapter-private state, kept encrypted in the flow row between steps. */
 export type AdapterState = Record<string, unknown>;
@@ -19,7 +19,7 @@ export type StepDraft =
 export type AdapterOutcome =
   | { type: 'step'; step: StepDraft; state: AdapterState }
   /** Stay on the current step: field errors for credentials, a wrong code for MFA. */
-  | { type: 'retry'; errors?: Record<string, string>; state?: AdapterState }
+  | { type: 'retry'; errors?: Record<string, string>; errorKeys?: Record<string, MessageRef>; state?: AdapterState }
   | { type: 'connected'; account: ConnectedAccount }
   | { type: 'failed'; reason: FailureCode; message: string };
 

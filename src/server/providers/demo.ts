@@ -1,4 +1,5 @@
 import * as OTPAuth from 'otpauth';
+import { fieldErrors, texts } from '../i18n/words.js';
 import { safeEqual } from '../security/tokens.js';
 import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, ProviderEntry } from './adapter.js';
 
@@ -26,7 +27,7 @@ export class DemoAdapter implements ProviderAdapter {
       const username = input.values['username'] ?? '';
       const password = input.values['password'] ?? '';
       if (!safeEqual(username, DEMO_USERNAME) || !safeEqual(password, DEMO_PASSWORD)) {
-        return { type: 'retry', errors: { password: 'Wrong username or password.' } };
+        return { type: 'retry', ...fieldErrors({ password: 'demo.error.wrong_credentials' }) };
       }
       return {
         type: 'step',
@@ -38,8 +39,7 @@ export class DemoAdapter implements ProviderAdapter {
           canResend: false,
           maxAttempts: DEMO_MFA_ATTEMPTS,
           subject: username,
-          hint: 'the demo page',
-          help: 'Codes change every 30 seconds. In a real connection the code comes from the authenticator app linked to the account.',
+          ...texts({ hint: 'demo.mfa.hint', help: 'demo.mfa.help' }),
         },
         state: { username },
       };
@@ -49,17 +49,31 @@ export class DemoAdapter implements ProviderAdapter {
       if (!valid) return { type: 'retry' };
       return { type: 'connected', account: { externalId: `demo:${String(context.state['username'])}`, secrets: { username: context.state['username'] } } };
     }
-    return { type: 'retry', errors: { _form: 'This step cannot send a new code.' } };
+    return { type: 'retry', ...fieldErrors({ _form: 'error.resend_unavailable' }) };
   }
 
   #credentialsStep(context: AdapterContext) {
     return {
       kind: 'credentials' as const,
       provider: context.provider.summary.id,
-      help: 'This is a demo provider: it checks the details below and stores nothing real.',
+      ...texts({ help: 'demo.credentials.help' }),
       fields: [
-        { name: 'username', label: 'Username', type: 'text' as const, required: true, autocomplete: 'username', hint: `Demo account: ${DEMO_USERNAME}`, help: 'The name you sign in with at the provider.', maxLength: 128 },
-        { name: 'password', label: 'Password', type: 'password' as const, required: true, autocomplete: 'current-password', hint: `Demo password: ${DEMO_PASSWORD}`, maxLength: 128 },
+        {
+          name: 'username',
+          ...texts({ label: 'field.username.label', hint: ['demo.username.hint', { value: DEMO_USERNAME }], help: 'field.username.help' }),
+          type: 'text' as const,
+          required: true,
+          autocomplete: 'username',
+          maxLength: 128,
+        },
+        {
+          name: 'password',
+          ...texts({ label: 'field.password.label', hint: ['demo.password.hint', { value: DEMO_PASSWORD }] }),
+          type: 'password' as const,
+          required: true,
+          autocomplete: 'current-password',
+          maxLength: 128,
+        },
       ],
     };
   }

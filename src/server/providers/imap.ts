@@ -1,6 +1,8 @@
 import { ImapFlow } from 'imapflow';
 import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, ProviderEntry } from './adapter.js';
 import { resolvePublicHost } from './host-policy.js';
+import type { ServerWordKey } from '../../protocol/index.js';
+import { fieldErrors, texts } from '../i18n/words.js';
 
 export interface ImapSettings {
   /** Allow servers on loopback and private networks (development and tests). */
@@ -28,15 +30,23 @@ export class ImapAdapter implements ProviderAdapter {
       step: {
         kind: 'credentials',
         provider: context.provider.summary.id,
-        help: 'Keyway signs in to your mail server once to check these details, then keeps them encrypted.',
+        ...texts({ help: 'imap.credentials.help' }),
         fields: [
-          { name: 'email', label: 'Email address', type: 'email', required: true, autocomplete: 'username', maxLength: 254 },
-          { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password', maxLength: 256, hint: 'Some providers ask for an app password here.' },
-          { name: 'host', label: 'IMAP server', type: 'text', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9.-]+', maxLength: 253, hint: 'For example imap.example.com' },
-          { name: 'port', label: 'Port', type: 'number', required: false, pattern: '[0-9]{1,5}', hint: '993 for TLS, 143 for STARTTLS' },
+          { name: 'email', ...texts({ label: 'field.email_address.label' }), type: 'email', required: true, autocomplete: 'username', maxLength: 254 },
+          { name: 'password', ...texts({ label: 'field.password.label', hint: 'imap.password.hint' }), type: 'password', required: true, autocomplete: 'current-password', maxLength: 256 },
+          {
+            name: 'host',
+            ...texts({ label: 'imap.host.label', hint: ['imap.host.hint', { example: 'imap.example.com' }] }),
+            type: 'text',
+            required: true,
+            autocomplete: 'off',
+            pattern: '[A-Za-z0-9.-]+',
+            maxLength: 253,
+          },
+          { name: 'port', ...texts({ label: 'imap.port.label', hint: 'imap.port.hint' }), type: 'number', required: false, pattern: '[0-9]{1,5}' },
           {
             name: 'security',
-            label: 'Security',
+            ...texts({ label: 'imap.security.label' }),
             type: 'select',
             required: true,
             options: [
@@ -55,16 +65,16 @@ export class ImapAdapter implements ProviderAdapter {
     const values = input.values;
     const security: Security = values['security'] === 'starttls' ? 'starttls' : 'tls';
     const port = values['port'] ? Number(values['port']) : security === 'tls' ? 993 : 143;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) return { type: 'retry', errors: { port: 'Enter a port between 1 and 65535.' } };
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return { type: 'retry', ...fieldErrors({ port: 'imap.error.port_range' }) };
     const host = (values['host'] ?? '').trim().toLowerCase();
     const resolved = await resolvePublicHost(host, { allowPrivate: this.settings.allowPrivateHosts ?? false });
     if ('refused' in resolved) {
-      return { type: 'retry', errors: { host: resolved.refused === 'private' ? 'This server address is not allowed.' : 'No server was found at this address.' } };
+      return { type: 'retry', ...fieldErrors({ host: resolved.refused === 'private' ? 'imap.error.host_private' : 'imap.error.host_unknown' }) };
     }
     const email = values['email'] ?? '';
     const password = values['password'] ?? '';
     const problem = await this.#login({ address: resolved.address, host, port, security, user: email, password });
-    if (problem) return { type: 'retry', errors: problem };
+    if (problem) return { type: 'retry', ...fieldErrors(problem) };
     return {
       type: 'connected',
       account: { externalId: `imap:${email}@${host}`, secrets: { host, port, security, user: email, password } },
@@ -72,7 +82,7 @@ export class ImapAdapter implements ProviderAdapter {
   }
 
   /** Signs in and out again; returns field errors, or undefined when the server accepted the login. */
-  async #login(target: { address: string; host: string; port: number; security: Security; user: string; password: string }): Promise<Record<string, string> | undefined> {
+  async #login(target: { address: string; host: string; port: number; security: Security; user: string; password: string }): Promise<Record<string, ServerWordKey> | undefined> {
     const timeout = this.settings.timeoutMs ?? 10_000;
     const client = new ImapFlow({
       host: target.address,
@@ -99,18 +109,18 @@ export class ImapAdapter implements ProviderAdapter {
     // STARTTLS that the server did not offer would leave the password in clear text.
     const secure = client.secureConnection;
     await client.logout().catch(() => client.close());
-    return secure ? undefined : { security: 'The server did not offer an encrypted connection.' };
+    return secure ? undefined : { security: 'imap.error.not_encrypted' };
   }
 }
 
-function describeImapError(error: unknown): Record<string, string> {
+function describeImapError(error: unknown): Record<string, ServerWordKey> {
   const failure = error as { authenticationFailed?: boolean; code?: string; message?: string };
-  if (failure.authenticationFailed) return { password: 'The server refused this email address and password.' };
+  if (failure.authenticationFailed) return { password: 'imap.error.login_refused' };
   const code = failure.code ?? '';
-  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { host: 'Could not connect to this server and port.' };
-  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || /timeout/i.test(failure.message ?? '')) return { host: 'The server did not answer in time.' };
-  if (/certificate|self.signed|SSL|TLS|wrong version/i.test(`${code} ${failure.message ?? ''}`)) return { security: 'A secure connection could not be made: the server’s certificate is not trusted or TLS failed.' };
-  return { _form: 'The mail server did not accept the connection.' };
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { host: 'imap.error.unreachable' };
+  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || /timeout/i.test(failure.message ?? '')) return { host: 'imap.error.timeout' };
+  if (/certificate|self.signed|SSL|TLS|wrong version/i.test(`${code} ${failure.message ?? ''}`)) return { security: 'imap.error.tls_failed' };
+  return { _form: 'imap.error.refused' };
 }
 
 export function imapProvider(settings: ImapSettings = {}): ProviderEntry {

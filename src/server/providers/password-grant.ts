@@ -1,4 +1,5 @@
 import type { AdapterContext, AdapterInput, AdapterOutcome, ProviderAdapter, RenewalOutcome } from './adapter.js';
+import { fieldErrors, texts } from '../i18n/words.js';
 
 export interface PasswordGrantSettings {
   /** `POST` endpoint of the OAuth2 password and refresh_token grants, e.g. https://api.example.com/oauth2/token. */
@@ -42,8 +43,8 @@ export class PasswordGrantAdapter implements ProviderAdapter {
         kind: 'credentials',
         provider: context.provider.summary.id,
         fields: [
-          { name: 'username', label: 'Email', type: 'email', required: true, autocomplete: 'username', maxLength: 254 },
-          { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password', maxLength: 256 },
+          { name: 'username', ...texts({ label: 'field.email.label' }), type: 'email', required: true, autocomplete: 'username', maxLength: 254 },
+          { name: 'password', ...texts({ label: 'field.password.label' }), type: 'password', required: true, autocomplete: 'current-password', maxLength: 256 },
         ],
       },
       state: {},
@@ -65,7 +66,7 @@ export class PasswordGrantAdapter implements ProviderAdapter {
       grant_type: 'password',
     });
     if (response.status === 400 || response.status === 401 || response.status === 403) {
-      return { type: 'retry', errors: { password: 'Wrong email or password.' } };
+      return { type: 'retry', ...fieldErrors({ password: 'password_grant.error.wrong_credentials' }) };
     }
     if (!response.ok) throw new Error(`the token endpoint answered ${response.status}`);
     const tokens = (await response.json()) as TokenResponse;
@@ -90,7 +91,7 @@ export class PasswordGrantAdapter implements ProviderAdapter {
           canResend: false,
           maxAttempts: this.settings.mfaAttempts ?? 5,
           subject: username,
-          hint: 'your authenticator app',
+          ...texts({ hint: 'mfa.hint.authenticator_app' }),
         },
         state: { ...pending },
       };

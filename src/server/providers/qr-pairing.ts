@@ -1,5 +1,6 @@
 import type { AdapterContext, AdapterInput, AdapterOutcome, ConnectedAccount, ProviderAdapter, ProviderEntry } from './adapter.js';
 import { newToken } from '../security/tokens.js';
+import { texts } from '../i18n/words.js';
 
 /** How long a QR code (and its typed code) stays valid; the engine replaces it shortly before. */
 export const DEFAULT_PAIRING_TTL_MS = 20_000;
@@ -54,7 +55,7 @@ export class QrPairingAdapter implements ProviderAdapter {
         payload: `${context.publicUrl}/pair/${pairing.token}`,
         expiresAt: new Date(pairing.expiresAt).toISOString(),
         ...(pairing.code ? { code: pairing.code } : {}),
-        help: `Scan the code with your phone's camera, then confirm on the page that opens. If you cannot scan, open ${context.publicUrl}/pair on your phone and type the code. The code changes every few seconds; ${name} is never told your password.`,
+        ...texts({ help: ['qr.help', { url: `${context.publicUrl}/pair`, provider: name }] }),
       },
       state: {},
     };

@@ -1,5 +1,7 @@
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import type { ServerWordKey } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
+import { english, messageRef } from '../i18n/words.js';
 import type { Store } from '../store/database.js';
 
 /**
@@ -73,11 +75,25 @@ const MESSAGES: Record<LimitName, string> = {
   message_signin_failures: 'Too many message tokens that do not sign in were tried.',
 };
 
+/** The limits a wizard's user can run into; their message carries a key, so the wizard shows it in the user's language. */
+const WIZARD_LIMIT_WORDS: Partial<Record<LimitName, ServerWordKey>> = {
+  flow_open: 'limit.flow_open',
+  link_token_failures: 'limit.link_token_failures',
+  mfa_code_failures: 'limit.mfa_code_failures',
+  mfa_account_failures: 'limit.mfa_account_failures',
+};
+
 export class RateLimitedError extends ApiError {
   constructor(name: LimitName, retryAfterSeconds: number) {
     const minutes = Math.ceil(retryAfterSeconds / 60);
+    const details = { limit: name, retryAfter: Math.ceil(retryAfterSeconds) };
+    const key = WIZARD_LIMIT_WORDS[name];
+    if (key) {
+      super(429, 'rate_limited', english(key, { minutes }), details, retryAfterSeconds, messageRef(key, { minutes }));
+      return;
+    }
     const wait = retryAfterSeconds < 90 ? `${Math.ceil(retryAfterSeconds)} seconds` : `${minutes} minutes`;
-    super(429, 'rate_limited', `${MESSAGES[name]} Try again in ${wait}.`, { limit: name, retryAfter: Math.ceil(retryAfterSeconds) }, retryAfterSeconds);
+    super(429, 'rate_limited', `${MESSAGES[name]} Try again in ${wait}.`, details, retryAfterSeconds);
   }
 }
 
