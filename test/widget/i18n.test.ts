@@ -66,7 +66,7 @@ describe('languages', () => {
 
   it('keeps each table to English keys, with every parameter and plural form English has', async () => {
     for (const language of LANGUAGES) {
-      const table = await loadTranslation(language);
+      const table = (await loadTranslation(language)).words;
       for (const key of Object.keys(en) as TranslationKey[]) {
         expect(table[key], `${language}: ${key}`).to.be.a('string').and.not.equal('');
         // A plural form may spell its number out (Arabic "محاولتان", two attempts) and so drop `{count}`.
@@ -90,7 +90,7 @@ describe('languages', () => {
         const wizard = await openWizard(flowWith(step, { locale: language }));
         const shown = await shownStep(wizard, tag);
         const words = wordsOf(wizard.shadowRoot!).join('\n');
-        const table = await loadTranslation(language);
+        const table = (await loadTranslation(language)).words;
         for (const key of Object.keys(en)) expect(words, `raw key "${key}" is visible`).not.to.contain(key);
         expect(words).not.to.match(/\{\w+\}/);
         for (const english of englishLeftovers(table)) {

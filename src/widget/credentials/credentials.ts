@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Field, StepOf } from '../../protocol/index.js';
 import { KeywaySubmitEvent } from '../events/submit.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 import { alertIcon } from '../internal/icons.js';
 import { customElement } from '../internal/keyway-element.js';
 import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
@@ -101,7 +101,7 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
       <div part="base">
         <div class="heading-row">
           <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('credentials.heading', { provider })}</div>
-          ${step.help ? html`<keyway-help class="help" .text=${step.help} .topic=${provider}></keyway-help>` : nothing}
+          ${step.help ? html`<keyway-help class="help" .text=${tServer(step.help, step.i18n?.help)} .topic=${provider}></keyway-help>` : nothing}
         </div>
         <p class="intro">${signIn ? t('credentials.signInIntro', { app: provider }) : t('credentials.intro', { provider })}</p>
         <form part="form" novalidate aria-busy=${this.pending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput} @change=${this.onChange} @reset=${this.onReset}>
@@ -138,7 +138,13 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
   private errorFor(field: Field): string | undefined {
     const rule = this.clientErrors[field.name];
     if (rule) return ruleMessage(rule, field);
-    return this.edited.has(field.name) ? undefined : this.step?.errors?.[field.name];
+    return this.edited.has(field.name) ? undefined : this.serverError(field.name);
+  }
+
+  /** The server's error for a field (or `_form`), in the user's language when its key is known. */
+  private serverError(name: string): string | undefined {
+    const text = this.step?.errors?.[name];
+    return text === undefined ? undefined : tServer(text, this.step?.i18n?.errors?.[name]);
   }
 
   /** `_form`, and errors about fields this form does not show, go above the fields. */
@@ -148,7 +154,7 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
     return Object.entries(errors)
       .filter(([name]) => !names.has(name))
       .sort(([a], [b]) => Number(b === '_form') - Number(a === '_form'))
-      .map(([, message]) => message);
+      .map(([name, message]) => tServer(message, this.step?.i18n?.errors?.[name]));
   }
 
   private field(name: string): Field | undefined {

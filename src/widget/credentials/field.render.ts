@@ -1,6 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { Field } from '../../protocol/step.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 
 /* Decorative: the button's translated label and aria-pressed carry the meaning. A slash marks "shown". */
 const eye = (slashed: boolean) =>
@@ -23,15 +23,16 @@ const hintId = (name: string): string => `field-${name}-hint`;
 /** Label (with its help), control, hint and error of one field the server asked for. */
 export function renderField(view: FieldView): TemplateResult {
   const { field, error } = view;
+  const label = tServer(field.label, field.i18n?.label);
   const describedBy = [field.hint ? hintId(field.name) : '', error ? errorId(field.name) : ''].filter(Boolean).join(' ');
   return html`
     <div class="field" part="field">
       <div class="label-row">
-        <label class="label" part="label" for=${controlId(field.name)}>${field.label}</label>
-        ${field.help ? html`<keyway-help .text=${field.help} .topic=${field.label}></keyway-help>` : nothing}
+        <label class="label" part="label" for=${controlId(field.name)}>${label}</label>
+        ${field.help ? html`<keyway-help .text=${tServer(field.help, field.i18n?.help)} .topic=${label}></keyway-help>` : nothing}
       </div>
       ${field.type === 'select' ? renderSelect(view, describedBy) : renderInput(view, describedBy)}
-      ${field.hint ? html`<p class="hint" part="hint" id=${hintId(field.name)}>${field.hint}</p>` : nothing}
+      ${field.hint ? html`<p class="hint" part="hint" id=${hintId(field.name)}>${tServer(field.hint, field.i18n?.hint)}</p>` : nothing}
       ${error ? html`<p class="field-error" part="field-error" id=${errorId(field.name)} role="alert">${error}</p>` : nothing}
     </div>
   `;

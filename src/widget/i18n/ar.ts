@@ -1,5 +1,8 @@
 import type { Translation } from './en.js';
 
+// In this language's chunk: the server words are needed exactly when these words are.
+export { default as serverWords } from './server-words/ar.js';
+
 /**
  * Arabic (Modern Standard), written right to left. Counts keep Western digits,
  * like the codes the user types. Arabic uses all six plural forms, hence the

@@ -1,5 +1,8 @@
 import type { Translation } from './en.js';
 
+// In this language's chunk: the server words are needed exactly when these words are.
+export { default as serverWords } from './server-words/de.js';
+
 /** German, in the formal “Sie”. */
 export default {
   'common.loading': 'Wird geladen …',

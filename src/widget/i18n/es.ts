@@ -1,5 +1,8 @@
 import type { Translation } from './en.js';
 
+// In this language's chunk: the server words are needed exactly when these words are.
+export { default as serverWords } from './server-words/es.js';
+
 /** Spanish, neutral between Spain and Latin America, addressing the user as “tú”. */
 export default {
   'common.loading': 'Cargando…',

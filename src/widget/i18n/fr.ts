@@ -1,5 +1,8 @@
 import type { Translation } from './en.js';
 
+// In this language's chunk: the server words are needed exactly when these words are.
+export { default as serverWords } from './server-words/fr.js';
+
 /** French. Typographic apostrophes (’) and a narrow no-break space before “s”. */
 export default {
   'common.loading': 'Chargement…',

@@ -1,4 +1,6 @@
+import type { MessageRef } from '../../protocol/words.js';
 import { en, type PluralBase, type Translation, type TranslationKey } from './en.js';
+import type { ServerWordTable } from './server-words/table.js';
 
 export type TranslationParams = Record<string, string | number>;
 
@@ -6,12 +8,20 @@ export type TranslationParams = Record<string, string | number>;
 export const LANGUAGES = ['en', 'fr', 'de', 'es', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** A language's words: the wizard's own, and its translations of the texts the server writes. */
+interface LanguageTables {
+  words: Translation;
+  /** None for English: the server's own text is the English. */
+  serverWords?: ServerWordTable;
+}
+
 /**
  * English is in the initial bundle; every other table is a chunk of its own,
- * fetched the first time it is needed (most pages need one language only).
- * A new language is a table file, one line here and one in `LANGUAGES`.
+ * fetched the first time it is needed (most pages need one language only), with
+ * its server words in the same chunk. A new language is a table file, a server
+ * words file, one line here and one in `LANGUAGES`.
  */
-const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Translation }>> = {
+const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Translation; serverWords: ServerWordTable }>> = {
   fr: () => import('./fr.js'),
   de: () => import('./de.js'),
   es: () => import('./es.js'),
@@ -20,9 +30,11 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Translat
 
 const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set(['ar']);
 
-const tables = new Map<Language, Promise<Translation>>([['en', Promise.resolve(en)]]);
+const ENGLISH: LanguageTables = { words: en };
 
-let current: { language: Language; table: Translation } = { language: 'en', table: en };
+const tables = new Map<Language, Promise<LanguageTables>>([['en', Promise.resolve(ENGLISH)]]);
+
+let current: { language: Language } & LanguageTables = { language: 'en', ...ENGLISH };
 let latestRequest = 0;
 
 /** The supported language of a BCP 47 tag, matched on its primary subtag (`fr-CA` → `fr`), or undefined. */
@@ -51,10 +63,10 @@ export function markLanguage(element: HTMLElement, language: Language): void {
 }
 
 /** Fetches a table (once); a failed fetch is forgotten so that a later call can try again. */
-export function loadTranslation(language: Language): Promise<Translation> {
+export function loadTranslation(language: Language): Promise<LanguageTables> {
   let table = tables.get(language);
   if (!table) {
-    table = loaders[language as Exclude<Language, 'en'>]().then((module) => module.default);
+    table = loaders[language as Exclude<Language, 'en'>]().then((module) => ({ words: module.default, serverWords: module.serverWords }));
     table.catch(() => tables.delete(language));
     tables.set(language, table);
   }
@@ -71,8 +83,8 @@ export async function setLanguage(locale: string | undefined): Promise<Language>
   const request = ++latestRequest;
   const wanted = matchLanguage(locale) ?? 'en';
   const chosen = await loadTranslation(wanted).then(
-    (table) => ({ language: wanted, table }),
-    () => ({ language: 'en' as const, table: en }),
+    (tables) => ({ language: wanted, ...tables }),
+    () => ({ language: 'en' as const, ...ENGLISH }),
   );
   if (request === latestRequest) current = chosen;
   return current.language;
@@ -84,7 +96,19 @@ export function currentLanguage(): Language {
 }
 
 export function t(key: TranslationKey, params?: TranslationParams): string {
-  const template = current.table[key] ?? en[key];
+  return fill(current.words[key] ?? en[key], params);
+}
+
+/**
+ * A text the server wrote, in the current language when its key is known here;
+ * else the server's own (English) text, which beats a blank or a key.
+ */
+export function tServer(text: string, ref: MessageRef | undefined): string {
+  const template = ref && current.serverWords && Object.hasOwn(current.serverWords, ref.key) ? current.serverWords[ref.key as keyof ServerWordTable] : undefined;
+  return template === undefined ? text : fill(template, ref?.params);
+}
+
+function fill(template: string, params: TranslationParams | undefined): string {
   if (!params) return template;
   // In right-to-left text a Latin name ("Demo bank") is isolated (FSI…PDI), so its own direction cannot reorder the sentence around it.
   const [open, close] = textDirection(current.language) === 'rtl' ? ['\u2068', '\u2069'] : ['', ''];
@@ -95,6 +119,6 @@ export function t(key: TranslationKey, params?: TranslationParams): string {
 export function tPlural(base: PluralBase, count: number): string {
   const category = new Intl.PluralRules(current.language).select(count);
   const key = `${base}.${category}`;
-  const chosen = (key in current.table ? key : `${base}.other`) as TranslationKey;
+  const chosen = (key in current.words ? key : `${base}.other`) as TranslationKey;
   return t(chosen, { count });
 }

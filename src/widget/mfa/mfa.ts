@@ -3,7 +3,7 @@ import { query, state } from 'lit/decorators.js';
 import type { StepOf } from '../../protocol/index.js';
 import type { KeywayCodeInput } from '../code-input/code-input.js';
 import { KeywaySubmitEvent } from '../events/submit.js';
-import { t, tPlural } from '../i18n/localize.js';
+import { t, tPlural, tServer } from '../i18n/localize.js';
 import { alertIcon } from '../internal/icons.js';
 import { customElement } from '../internal/keyway-element.js';
 import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
@@ -82,7 +82,7 @@ export class KeywayMfa extends StepElement<StepOf<'mfa'>> {
     if (!step) return nothing;
     const provider = displayProviderName(step.provider, this.providerName);
     const fromSource = step.method === 'sms' || step.method === 'email' ? 'mfa.instructions.sentTo' : 'mfa.instructions.from';
-    const source = step.hint ?? t(`mfa.source.${step.method}`, { provider });
+    const source = step.hint ? tServer(step.hint, step.i18n?.hint) : t(`mfa.source.${step.method}`, { provider });
     const recovery = this.recovery && Boolean(step.canUseRecoveryCode);
     const missing = recovery ? t('mfa.recoveryMissing') : t('mfa.invalidFormat', { length: step.length });
     const error = this.formatError ? missing : step.error === 'invalid_code' ? t('mfa.invalidCode') : '';
@@ -92,7 +92,7 @@ export class KeywayMfa extends StepElement<StepOf<'mfa'>> {
       <div part="base">
         <div class="heading-row">
           <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('mfa.heading')}</div>
-          ${step.help ? html`<keyway-help class="help" .text=${step.help} .topic=${t('mfa.label')}></keyway-help>` : nothing}
+          ${step.help ? html`<keyway-help class="help" .text=${tServer(step.help, step.i18n?.help)} .topic=${t('mfa.label')}></keyway-help>` : nothing}
         </div>
         <p class="intro" id="mfa-instructions">${recovery ? t('mfa.recoveryIntro') : t(fromSource, { length: step.length, source })}</p>
         <form part="form" novalidate @submit=${this.onSubmit}>

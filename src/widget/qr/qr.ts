@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import type { StepOf } from '../../protocol/index.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 import { customElement } from '../internal/keyway-element.js';
 import { sharedStyles } from '../internal/shared.styles.js';
 import { displayProviderName, StepElement } from '../internal/step-element.js';
@@ -75,7 +75,7 @@ export class KeywayQr extends StepElement<StepOf<'qr'>> {
       <div part="base">
         <div class="heading-row">
           <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${t('qr.heading', { provider })}</div>
-          ${step.help ? html`<keyway-help class="help" .text=${step.help} .topic=${provider}></keyway-help>` : nothing}
+          ${step.help ? html`<keyway-help class="help" .text=${tServer(step.help, step.i18n?.help)} .topic=${provider}></keyway-help>` : nothing}
         </div>
         <p class="intro">${t('qr.intro', { provider })}</p>
         <div class="frame ${expired ? 'frame--expired' : ''}">

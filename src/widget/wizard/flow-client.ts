@@ -1,6 +1,7 @@
 import { flowStorageKey } from '../../protocol/constants.js';
 import type { Flow, OpenFlowRequest, OpenFlowResponse } from '../../protocol/flow.js';
 import type { StepInput } from '../../protocol/step-input.js';
+import type { MessageRef } from '../../protocol/words.js';
 import { isFlow, isOpenFlowResponse } from './flow-guards.js';
 
 /** The server answered with an error body (`{error: {code, message, details?}}`) or an unreadable one. */
@@ -10,6 +11,8 @@ export class FlowApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The key of `message`, for the answers the wizard shows its user. */
+    readonly i18n?: MessageRef,
   ) {
     super(message);
     this.name = 'FlowApiError';
@@ -96,10 +99,21 @@ export class FlowClient {
 }
 
 function toApiError(status: number, body: unknown): FlowApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; i18n?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
   const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}.`;
-  return new FlowApiError(status, code, message, error?.details);
+  return new FlowApiError(status, code, message, error?.details, messageRefOf(error?.i18n));
+}
+
+/** An error's key when it has the protocol's shape; anything else is dropped and the English text shown. */
+function messageRefOf(value: unknown): MessageRef | undefined {
+  const ref = value as { key?: unknown; params?: unknown } | null | undefined;
+  if (typeof ref?.key !== 'string') return undefined;
+  if (ref.params === undefined) return { key: ref.key };
+  if (typeof ref.params !== 'object' || ref.params === null) return undefined;
+  const entries = Object.entries(ref.params);
+  if (!entries.every(([, param]) => typeof param === 'string' || typeof param === 'number')) return undefined;
+  return { key: ref.key, params: Object.fromEntries(entries) as Record<string, string | number> };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Flow } from '../../protocol/flow.js';
 import type { StepInput } from '../../protocol/step-input.js';
 import type { FailureView } from '../internal/failure-reason.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 import { FlowApiError, FlowNetworkError } from './flow-client.js';
 import { linkErrorDetails } from './host-messages.js';
 
@@ -48,8 +48,8 @@ export function isApiError(error: unknown, status: number, code?: string): error
 export function describeError(error: unknown): { message: string; retry: boolean } | undefined {
   if (error instanceof DOMException && error.name === 'AbortError') return undefined;
   if (error instanceof FlowNetworkError) return { message: t('wizard.networkError'), retry: true };
-  if (error instanceof FlowApiError && error.status === 422) return { message: error.message, retry: false };
+  if (error instanceof FlowApiError && error.status === 422) return { message: tServer(error.message, error.i18n), retry: false };
   // A limit says how long to wait; the step stays, and trying again later is the way on.
-  if (error instanceof FlowApiError && error.status === 429) return { message: error.message, retry: true };
+  if (error instanceof FlowApiError && error.status === 429) return { message: tServer(error.message, error.i18n), retry: true };
   return { message: t('wizard.unexpectedError'), retry: true };
 }
