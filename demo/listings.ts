@@ -67,7 +67,7 @@ function page(title: string, main: string): string {
 <script type="module" src="/demo/listing.js"></script>
 </head>
 <body>
-<header class="bar"><strong>Acme Homes</strong><nav><a href="/demo/">Acme CRM</a> › Listings</nav><span class="tag">Keyway demo host app</span></header>
+<header class="bar listing-bar"><strong>Acme Homes</strong><nav><a href="/demo/">Acme CRM</a> › Listings</nav><span class="tag">Keyway demo host app</span></header>
 <main class="listing-page">
 ${main}
 </main>

@@ -80,7 +80,8 @@ function mailItem(mail, open) {
   const frame = el('iframe', 'mail-frame');
   frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
   frame.title = `Mail: ${mail.subject}`;
-  frame.loading = 'lazy';
+  // Folded mails load when opened.
+  if (!open) frame.loading = 'lazy';
   frame.src = `/demo/inbox/${encodeURIComponent(mail.id)}`;
   details.append(summary, frame);
   item.append(details);
