@@ -4,6 +4,7 @@ import type { AppEnv, Services } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { MAX_BODY_BYTES } from './validate.js';
 import { requestLog } from './middleware/request-log.js';
+import { humanLogger, type Logger } from './logger.js';
 import { baselineHeaders } from './security/headers.js';
 import { flowApiCors, publicAssetCors } from './security/cors.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -29,7 +30,10 @@ import { messageRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 
 export interface AppOptions {
+  /** One human line per request, written at once (tests); a server passes `logger`. */
   log?: (line: string) => void;
+  /** Where request records go, in the human or the JSON format. */
+  logger?: Logger;
   /** Extra routes mounted at the root (the demo host app). */
   extraRoutes?: Hono<AppEnv>[];
 }
@@ -37,7 +41,8 @@ export interface AppOptions {
 export function createApp(services: Services, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (services.metrics) app.use('*', services.metrics.collector.httpTimer);
-  if (options.log) app.use('*', requestLog({ log: options.log }));
+  const requestLogger = options.logger ?? (options.log ? humanLogger(options.log, { batchRequests: false }) : undefined);
+  if (requestLogger) app.use('*', requestLog(requestLogger));
   app.use('*', baselineHeaders());
   app.use('/api/*', async function apiHeaders(c, next) {
     await next();

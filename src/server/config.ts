@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseTokenLifetimes, type TokenLifetimes } from './oauth2/lifetimes.js';
 import { readMailSettings, type MailAddress } from './messages/mail-settings.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 import { parseLimitRules, type LimitRules } from './security/rate-limits.js';
 
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
   mailFrom: MailAddress;
   /** `GET /metrics` is served (`KEYWAY_METRICS=1`, or `KEYWAY_METRICS_TOKEN` which the scraper must send). */
   metrics?: { token?: string };
+  /** `KEYWAY_LOG_FORMAT`: `human` lines (the default, also when unset) or `json`, one object per line. */
+  logFormat?: LogFormat;
 }
 
 export interface ConfigWarning {
@@ -56,6 +59,13 @@ function readMetrics(env: Env): { metrics?: { token?: string } } {
   const flag = env['KEYWAY_METRICS'] ?? '0';
   if (flag !== '0' && flag !== '1') throw new Error(`KEYWAY_METRICS must be 0 or 1, got "${flag}"`);
   return flag === '1' ? { metrics: {} } : {};
+}
+
+function readLogFormat(env: Env): LogFormat {
+  const raw = env['KEYWAY_LOG_FORMAT'] ?? 'human';
+  const format = LOG_FORMATS.find((candidate) => candidate === raw);
+  if (!format) throw new Error(`KEYWAY_LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, got "${raw}"`);
+  return format;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
@@ -125,6 +135,7 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     ...readMailSettings(env, publicUrl),
     shutdownGraceMs: readShutdownGrace(env),
     ...readMetrics(env),
+    logFormat: readLogFormat(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,
   };
   return { config, warnings };

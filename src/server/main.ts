@@ -7,6 +7,7 @@ import { createClient } from './identity/clients.js';
 import { isHttpUrl } from '../protocol/url-rules.js';
 import { obviousPrivateDestination } from './security/outbound.js';
 import { startKeyway, type RunningKeyway } from './server.js';
+import { createLogger, routeConsoleTo } from './logger.js';
 import { openStore } from './store/database.js';
 import { createApiKey, revokeApiKeys } from './store/tenants.js';
 import { createKey, KEYS_USAGE, listKeys, revokeKey, rotateSigning } from './cli/keys.js';
@@ -28,7 +29,8 @@ Environment: KEYWAY_PORT (or PORT), KEYWAY_HOST, KEYWAY_PUBLIC_URL, KEYWAY_DATA_
 KEYWAY_DATABASE_URL (postgres://…; default SQLite in the data directory), KEYWAY_ENCRYPTION_KEY, KEYWAY_DEMO=1,
 KEYWAY_SHUTDOWN_GRACE_MS (how long SIGTERM lets requests finish; default 10000),
 KEYWAY_ALLOW_PRIVATE_WEBHOOKS=1 (webhooks may reach loopback and private addresses; on in demo mode),
-KEYWAY_TOKEN_LIFETIMES (seconds, e.g. access_token=600,refresh_idle=1209600)`;
+KEYWAY_TOKEN_LIFETIMES (seconds, e.g. access_token=600,refresh_idle=1209600),
+KEYWAY_LOG_FORMAT (human, the default, or json: one JSON object per line)`;
 
 const DEMO_TENANT = 'demo';
 
@@ -38,10 +40,12 @@ function describeDatabase(config: Config): string {
 
 async function start(demo: boolean): Promise<void> {
   const { config, warnings } = loadConfig(process.env, demo ? { demo: true } : {});
-  for (const warning of warnings) console.warn(`[keyway] warning: ${warning.message}`);
+  const logger = createLogger(config.logFormat ?? 'human');
+  if (config.logFormat === 'json') routeConsoleTo(logger);
+  for (const warning of warnings) logger.warn(`[keyway] warning: ${warning.message}`);
   let demoKey: { apiKey: string } | undefined;
   const keyway = await startKeyway(config, {
-    log: (line) => console.log(line),
+    logger,
     extraRoutes: config.demo
       ? (services, internalUrl) => [demoRoutes({ services, internalUrl, apiKey: () => demoKey?.apiKey ?? '', tenantName: DEMO_TENANT })]
       : undefined,

@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Brand } from '../protocol/index.js';
 import { createApp } from './app.js';
-import { batchedLog } from './middleware/request-log.js';
+import { humanLogger, type Logger } from './logger.js';
 import { brandOfTenant } from './brands.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, type Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
@@ -50,7 +50,10 @@ export interface RunningKeyway {
 }
 
 export interface StartOptions {
+  /** Lines in the human format (request lines batched per event-loop turn); `logger` takes precedence. */
   log?: (line: string) => void;
+  /** Where every line goes, requests included (the CLI's, in the configured format). */
+  logger?: Logger;
   clock?: () => number;
   widgetDir?: string;
   webhooks?: Partial<Pick<WebhookWorkerOptions, 'backoffMs' | 'maxAttempts' | 'timeoutMs' | 'connectTimeoutMs' | 'pollMs' | 'lookup'>>;
@@ -141,6 +144,8 @@ export function createServices(options: {
 /** Opens the store, starts the webhook and mail workers and the HTTP server. */
 export async function startKeyway(config: Config, options: StartOptions = {}): Promise<RunningKeyway> {
   const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? (options.log ? humanLogger(options.log) : undefined);
+  const log = logger ? (line: string) => logger.info(line) : undefined;
   // A bad provider file stops the start with its problems listed, before anything listens.
   const providers = config.providersFile ? loadProviderFile(config.providersFile) : [];
   // Listen first so that port 0 (tests) resolves to a real port before URLs are built from it.
@@ -159,24 +164,23 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
 
   let store: Store;
   try {
-    store = await openStore({ url: config.databaseUrl, ...(options.log ? { log: options.log } : {}) });
+    store = await openStore({ url: config.databaseUrl, ...(log ? { log } : {}) });
   } catch (error) {
     server.close();
     throw error;
   }
   const sealer = new Sealer(config.encryptionKey);
-  const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(options.log ? { log: options.log } : {}), ...options.webhooks });
+  const worker = startWebhookWorker({ store, sealer, clock, pollMs: config.webhookPollMs, allowPrivate: config.allowPrivateWebhooks, ...(log ? { log } : {}), ...options.webhooks });
   // Demo mode with no SMTP server: mail goes to the demo page's inbox instead.
   const demoInbox = config.demo && !config.smtpUrl ? new DemoInbox(clock) : undefined;
   const settle = { message: messageDelivery({ onWebhookQueued: () => worker.kick() }) };
-  const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, settle, ...(options.log ? { log: options.log } : {}), ...options.mail });
+  const mail = startMailWorker({ store, sealer, clock, from: config.mailFrom, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : demoInbox, settle, ...(log ? { log } : {}), ...options.mail });
   const shutdown = new AbortController();
   const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox, ...(config.metrics ? { metrics: config.metrics } : {}) });
-  const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
-  const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(options.log ? { log: options.log } : {}) });
+  const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(log ? { log } : {}) });
+  const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(log ? { log } : {}) });
   app = createApp(services, {
-    // Request lines come by the thousand per second under load: written once per event-loop turn.
-    ...(options.log ? { log: batchedLog(options.log) } : {}),
+    ...(logger ? { logger } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
   });
 
@@ -203,10 +207,10 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     const started = Date.now();
     shutdown.abort();
     const workersStopped = Promise.all([worker.stop(), mail.stop(), renewal.stop(), linkExpiry.stop()]);
-    if (!(await http.drain(graceMs))) options.log?.('[keyway] grace period over: closing the connections still open');
+    if (!(await http.drain(graceMs))) log?.('[keyway] grace period over: closing the connections still open');
     // Even with no grace, stop() gets a moment to release the leases of work in progress.
     const workersLeftMs = Math.max(0, Math.max(graceMs, WORKER_STOP_MIN_MS) - (Date.now() - started));
-    if (!(await settlesWithin(workersStopped, workersLeftMs))) options.log?.('[keyway] background workers did not stop in time; their leases will lapse');
+    if (!(await settlesWithin(workersStopped, workersLeftMs))) log?.('[keyway] background workers did not stop in time; their leases will lapse');
     await settlesWithin(store.close(), STORE_CLOSE_MS);
   }
 }
