@@ -1,10 +1,12 @@
 /**
  * The hand-written ceiling on SQLite: node:http + better-sqlite3 prepared statements, on a file
- * database made by Keyway's own migrations (same tables, same indexes, same pragmas).
- * Usage: node --import tsx bench/ceiling-sqlite.ts <database file>
+ * database made by Keyway's own migrations (same tables, same indexes, same pragmas); with `--flows`
+ * it also serves the demo flow's steps (bench/ceiling-flows.ts).
+ * Usage: node --import tsx bench/ceiling-sqlite.ts <database file> [--flows]
  */
 import SQLite from 'better-sqlite3';
 import { openStore } from '../src/server/store/database.js';
+import { flowRoutes } from './ceiling-flows.js';
 import { LINK_COLUMNS, newCeilingKey, serveCeiling, type KeyRow } from './ceiling-work.js';
 
 const file = process.argv[2];
@@ -26,9 +28,12 @@ const keyById = database.prepare<[string], KeyRow>('SELECT tenant_id, kind, key_
 const insertLink = database.prepare(`INSERT INTO links (${LINK_COLUMNS.join(', ')}) VALUES (${LINK_COLUMNS.map(() => '?').join(', ')})`);
 
 console.log(`API key: ${key.apiKey}`);
-serveCeiling({
-  keyById: async (id) => keyById.get(id),
-  insertLink: async (values) => {
-    insertLink.run(...values);
+serveCeiling(
+  {
+    keyById: async (id) => keyById.get(id),
+    insertLink: async (values) => {
+      insertLink.run(...values);
+    },
   },
-});
+  process.argv.includes('--flows') ? flowRoutes(database) : {},
+);

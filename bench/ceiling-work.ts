@@ -84,10 +84,15 @@ async function createLink(driver: CeilingDriver, publicUrl: string, request: Inc
   answer(response, 201, { object: 'HostedAuthURL', url: `${publicUrl}/connect/${token}` });
 }
 
+/** A POST route of a ceiling besides link creation; `body` is the parsed JSON. */
+export type CeilingRoute = (request: IncomingMessage, body: Record<string, unknown>) => { status: number; body: unknown };
+
 /** Listens on a free loopback port and prints `listening <port>` once it does. */
-export function serveCeiling(driver: CeilingDriver): void {
+export function serveCeiling(driver: CeilingDriver, routes: Record<string, CeilingRoute> = {}): void {
   let publicUrl = '';
   const server = createServer((request, response) => {
+    const route = request.method === 'POST' && request.url ? routes[request.url] : undefined;
+    if (route) return void answerRoute(route, request, response);
     if (request.method !== 'POST' || request.url !== '/api/v1/hosted/accounts/link') return refuse(response, 404, 'not_found');
     createLink(driver, publicUrl, request, response).catch(() => {
       if (!response.headersSent) refuse(response, 503, 'unavailable');
@@ -103,6 +108,21 @@ export function serveCeiling(driver: CeilingDriver): void {
     server.close(() => process.exit(0));
     server.closeAllConnections();
   });
+}
+
+async function answerRoute(route: CeilingRoute, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(await readBody(request)) as Record<string, unknown>;
+  } catch {
+    return refuse(response, 400, 'invalid_json');
+  }
+  try {
+    const answered = route(request, body);
+    answer(response, answered.status, answered.body);
+  } catch {
+    refuse(response, 500, 'internal_error');
+  }
 }
 
 /** A key row as Keyway's own createApiKey writes it: `kw_<id>_<secret>`, stored as its SHA-256 digest. */

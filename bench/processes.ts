@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,38 @@ export function stop(child: ChildProcess): Promise<void> {
 
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'keyway-bench-'));
+}
+
+export interface KeywayInstance {
+  child: ChildProcess;
+  /** The loopback URL it listens on. */
+  url: string;
+  /** The demo tenant's API key this start printed. */
+  apiKey: string;
+  readyMs: number;
+}
+
+/**
+ * Starts `keyway start --demo` from the built server (dist/) with `env` on a free port and waits for its API key.
+ * `nodeArgs` go before the script (`--cpu-prof`…); `command` wraps it (`taskset -c 0 node`…).
+ */
+export async function startKeywayDemo(env: NodeJS.ProcessEnv, options: { nodeArgs?: string[]; command?: string[] } = {}): Promise<KeywayInstance> {
+  const [command, ...prefix] = options.command ?? ['node'];
+  const started = await startUntil(command as string, [...prefix, ...(options.nodeArgs ?? []), 'bin/keyway.js', 'start', '--demo'], /^API key: (\S+)/, { KEYWAY_PORT: '0', ...env });
+  const url = started.lines.map((line) => line.match(/^Keyway listening on (\S+)/)?.[1]).find(Boolean);
+  if (!url) throw new Error(`keyway printed no listening URL:\n${started.lines.join('\n')}`);
+  return { child: started.child, url: url.replace('localhost', '127.0.0.1'), apiKey: started.match[1] as string, readyMs: started.readyMs };
+}
+
+/**
+ * `count` Keyway instances on one PostgreSQL database, as behind a load balancer: one encryption key,
+ * started one after another, so the last start's demo key (each start revokes the earlier ones) works on all.
+ * `commandFor(index)` may pin an instance to a core (`['taskset', '-c', '0', 'node']`).
+ */
+export async function startKeywayCluster(databaseUrl: string, count: number, env: NodeJS.ProcessEnv = {}, commandFor?: (index: number) => string[]): Promise<{ instances: KeywayInstance[]; apiKey: string; dataDir: string }> {
+  const dataDir = freshDataDir();
+  const shared = { KEYWAY_DATABASE_URL: databaseUrl, KEYWAY_DATA_DIR: dataDir, KEYWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...env };
+  const instances: KeywayInstance[] = [];
+  for (let index = 0; index < count; index += 1) instances.push(await startKeywayDemo(shared, commandFor ? { command: commandFor(index) } : {}));
+  return { instances, apiKey: (instances.at(-1) as KeywayInstance).apiKey, dataDir };
 }

@@ -14,61 +14,77 @@ export const NOTIFIED_POLL_MS = 2000;
 
 export interface VersionPoller {
   /**
-   * The flow's row version once a change is heard for it, or as read by the next shared poll,
-   * whichever comes first; undefined once the row is gone.
+   * Resolves with the flow's version once it differs from `known` (heard from a notification or
+   * read by the shared poll), or at a poll where `isDue()` says the stream has something to do
+   * anyway (a heartbeat, a QR code to renew); undefined once the row is gone.
    */
-  next(flowId: string): Promise<number | undefined>;
+  next(flowId: string, known: number | undefined, isDue: () => boolean): Promise<number | undefined>;
 }
 
-type Waiter = { resolve: (version: number | undefined) => void; reject: (error: unknown) => void };
+type Waiter = { known: number | undefined; isDue: () => boolean; resolve: (version: number | undefined) => void; reject: (error: unknown) => void };
 
 /**
  * Waiting event streams used to read their own flow's version every poll, one query each: a
  * thousand waiting browsers made two thousand queries a second. Here every stream of an instance
- * waits for one shared tick that reads all their versions at once; the tick runs only while a
- * stream waits. With a live change feed (PostgreSQL), a notified flow's streams are answered at
- * once, and the shared poll slows to `NOTIFIED_POLL_MS`; losing the feed brings the fast poll back.
+ * waits on one shared poll that reads all their versions at once, and only the streams whose flow
+ * changed (or that are due) are woken, so a poll where nothing changed costs one query. The poll
+ * runs only while a stream waits. With a live change feed (PostgreSQL), a notified flow's streams
+ * are answered at once and the poll slows to `NOTIFIED_POLL_MS`; losing the feed brings the fast poll back.
  */
 export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowChangeFeed): VersionPoller {
-  let waiting = new Map<string, Waiter[]>();
+  const waiting = new Map<string, Waiter[]>();
   let timer: NodeJS.Timeout | undefined;
   let notified = new Set<string>();
   let flushQueued = false;
 
-  async function answer(batch: Map<string, Waiter[]>): Promise<void> {
-    const ids = [...batch.keys()];
+  async function poll(ids: string[]): Promise<void> {
     for (let from = 0; from < ids.length; from += IDS_PER_QUERY) {
       const chunk = ids.slice(from, from + IDS_PER_QUERY);
+      let versions: Map<string, number>;
       try {
         const rows = await db.selectFrom('flows').select(['id', 'version']).where('id', 'in', chunk).execute();
-        const versions = new Map(rows.map((row) => [row.id, row.version]));
-        for (const id of chunk) for (const waiter of batch.get(id) ?? []) waiter.resolve(versions.get(id));
+        versions = new Map(rows.map((row) => [row.id, row.version]));
       } catch (error) {
-        for (const id of chunk) for (const waiter of batch.get(id) ?? []) waiter.reject(error);
+        for (const id of chunk) for (const waiter of take(id)) waiter.reject(error);
+        continue;
+      }
+      // Read after the query, so waiters that came while it ran are answered too.
+      for (const id of chunk) {
+        const version = versions.get(id);
+        const still = (waiting.get(id) ?? []).filter((waiter) => {
+          if (version === waiter.known && !waiter.isDue()) return true;
+          waiter.resolve(version);
+          return false;
+        });
+        if (still.length > 0) waiting.set(id, still);
+        else waiting.delete(id);
       }
     }
   }
 
-  function tick(): Promise<void> {
+  function take(id: string): Waiter[] {
+    const waiters = waiting.get(id) ?? [];
+    waiting.delete(id);
+    return waiters;
+  }
+
+  function schedule(): void {
+    if (!timer && waiting.size > 0) timer = setTimeout(() => void tick(), feed?.isLive ? NOTIFIED_POLL_MS : pollMs);
+  }
+
+  async function tick(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    const batch = waiting;
-    waiting = new Map();
-    return answer(batch);
+    await poll([...waiting.keys()]);
+    schedule();
   }
 
   /** Notifications that arrive together are answered by one query. */
   function flushNotified(): Promise<void> {
     flushQueued = false;
-    const batch = new Map<string, Waiter[]>();
-    for (const id of notified) {
-      const waiters = waiting.get(id);
-      if (!waiters) continue;
-      batch.set(id, waiters);
-      waiting.delete(id);
-    }
+    const ids = [...notified].filter((id) => waiting.has(id));
     notified = new Set();
-    return answer(batch);
+    return poll(ids);
   }
 
   feed?.subscribe({
@@ -87,12 +103,13 @@ export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowC
   });
 
   return {
-    next(flowId) {
+    next(flowId, known, isDue) {
       return new Promise((resolve, reject) => {
+        const waiter = { known, isDue, resolve, reject };
         const list = waiting.get(flowId);
-        if (list) list.push({ resolve, reject });
-        else waiting.set(flowId, [{ resolve, reject }]);
-        timer ??= setTimeout(() => void tick(), feed?.isLive ? NOTIFIED_POLL_MS : pollMs);
+        if (list) list.push(waiter);
+        else waiting.set(flowId, [waiter]);
+        schedule();
       });
     },
   };

@@ -31,11 +31,17 @@ export async function flowEvents(c: Context<AppEnv>, services: Services): Promis
   const first = await services.engine.current(token);
   return streamSSE(c, async (stream) => {
     let open = true;
-    stream.onAbort(() => {
-      open = false;
+    // A client gone or a shutdown ends the wait at once, without waiting for the next poll.
+    const ended = new Promise<void>((resolve) => {
+      stream.onAbort(() => {
+        open = false;
+        resolve();
+      });
+      if (services.shutdown.aborted) resolve();
+      else services.shutdown.addEventListener('abort', () => resolve(), { once: true });
     });
     try {
-      await watch(stream, services, token, first, () => open && !services.shutdown.aborted);
+      await watch(stream, services, token, first, { isOpen: () => open && !services.shutdown.aborted, ended });
       if (open && services.shutdown.aborted) await stream.writeSSE(SHUTDOWN_EVENT);
     } catch (error) {
       // The response has started, so the error handler cannot answer; the stream's last event says why it ends.
@@ -54,24 +60,34 @@ function streamError(error: unknown): SSEMessage {
   return { event: 'error', data: JSON.stringify(errorBody('internal_error', 'Something went wrong on our side.')) };
 }
 
-async function watch(stream: SSEStreamingApi, services: Services, token: string, first: Flow, isOpen: () => boolean): Promise<void> {
+/** When a stream must look at its flow again even if it has not changed: its expiry, or its QR code's renewal. */
+function renewalTime(flow: Flow): number {
+  const expiry = Date.parse(flow.expiresAt);
+  return flow.step.kind === 'qr' ? Math.min(expiry, Date.parse(flow.step.expiresAt) - QR_RENEW_BEFORE_MS) : expiry;
+}
+
+async function watch(stream: SSEStreamingApi, services: Services, token: string, first: Flow, end: { isOpen: () => boolean; ended: Promise<void> }): Promise<void> {
   let flow = first;
   let version = await services.engine.version(flow.id);
   await send(stream, flow);
   const started = services.clock();
   let lastWrite = started;
+  let renewAt = renewalTime(flow);
   const versions = sharedVersionPoller(services.store, EVENTS_POLL_MS);
-  while (isOpen() && flow.status === 'active' && services.clock() - started < MAX_STREAM_MS) {
-    // The wait is the shared poll, cut short by a notified change: one query for every waiting stream of this instance.
-    const current = await versions.next(flow.id);
-    const now = services.clock();
-    const due = now >= Date.parse(flow.expiresAt) || (flow.step.kind === 'qr' && now >= Date.parse(flow.step.expiresAt) - QR_RENEW_BEFORE_MS);
-    if (current !== version || due) {
+  const streamOver = () => !end.isOpen() || services.clock() - started >= MAX_STREAM_MS;
+  const renewalDue = () => services.clock() >= renewAt;
+  const heartbeatDue = () => services.clock() - lastWrite >= HEARTBEAT_MS;
+  while (!streamOver() && flow.status === 'active') {
+    // The shared poll, cut short by a notified change, wakes this stream only when it has something to do.
+    const current = await Promise.race([versions.next(flow.id, version, () => renewalDue() || heartbeatDue() || streamOver()), end.ended.then(() => version)]);
+    if (streamOver()) break;
+    if (current !== version || renewalDue()) {
       version = current;
       flow = await services.engine.current(token);
+      renewAt = renewalTime(flow);
       await send(stream, flow);
       lastWrite = services.clock();
-    } else if (services.clock() - lastWrite >= HEARTBEAT_MS) {
+    } else if (heartbeatDue()) {
       await stream.write(': keep-alive\n\n');
       lastWrite = services.clock();
     }
