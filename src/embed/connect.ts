@@ -27,6 +27,8 @@ function renderButton(root: ShadowRoot, onClick: () => void): void {
  * @attr {string} url - The link URL from the link API.
  * @attr {'modal' | 'popup' | 'inline' | 'redirect'} mode - How the wizard is shown. Default `modal`.
  * @attr {'modal' | 'none'} fallback - `popup` mode when the popup is blocked: open a modal (default) or fire `keyway-exit` with `popup_blocked`.
+ * @attr {number} ready-timeout-ms - `modal` and `inline`: how long the framed wizard may stay silent before `keyway-failure`
+ *   with reason `frame_refused` (the page's CSP or Keyway's `frame-ancestors` refused it). Default 10000; 0 waits forever.
  *
  * @slot - The button's label. Default: "Connect an account".
  *
@@ -70,6 +72,16 @@ export class KeywayConnect extends Base {
     this.setAttribute('fallback', value);
   }
 
+  /** Milliseconds the framed wizard may take to say it is ready; unset: the SDK's default (10 s); 0 waits forever. */
+  get readyTimeoutMs(): number | undefined {
+    const raw = this.getAttribute('ready-timeout-ms') ?? '';
+    return /^\d+$/.test(raw) ? Number(raw) : undefined;
+  }
+  set readyTimeoutMs(value: number | undefined) {
+    if (value === undefined) this.removeAttribute('ready-timeout-ms');
+    else this.setAttribute('ready-timeout-ms', String(value));
+  }
+
   /**
    * Opens the link, as a click does; call it from a user's click for `popup`.
    * Resolves with the outcome (undefined when a flow was already open).
@@ -81,6 +93,7 @@ export class KeywayConnect extends Base {
       const result = await open(this.url, {
         mode: this.mode,
         fallback: this.fallback,
+        readyTimeoutMs: this.readyTimeoutMs,
         container: this.shadowRoot ?? undefined,
         onEvent: (message) => this.emit('event', message),
       });

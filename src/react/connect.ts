@@ -17,9 +17,11 @@ export interface KeywayConnectAttributes {
   mode?: Mode;
   /** `popup` mode when the popup is blocked: open a modal (default) or report `popup_blocked` as an exit. */
   fallback?: 'modal' | 'none';
+  /** `modal` and `inline`: milliseconds the wizard may stay silent before `onKeywayFailure` with `frame_refused`. Default 10 000; 0 waits forever. */
+  readyTimeoutMs?: number;
 }
 
-const CONNECT_ATTRIBUTES: AttributeNames<KeywayConnectAttributes> = { url: 'url', mode: 'mode', fallback: 'fallback' };
+const CONNECT_ATTRIBUTES: AttributeNames<KeywayConnectAttributes> = { url: 'url', mode: 'mode', fallback: 'fallback', readyTimeoutMs: 'ready-timeout-ms' };
 
 const LitConnect = createComponent({
   react: React,

@@ -39,12 +39,12 @@ describe('keyway/react without a DOM', () => {
     assert.doesNotMatch(html, /apiBase|redirectDelay|onKeyway|on-keyway/i);
   });
 
-  it('renders <keyway-connect> with url, mode and fallback and its label as content', async () => {
+  it('renders <keyway-connect> with url, mode, fallback and ready-timeout-ms and its label as content', async () => {
     const { KeywayConnect } = await import('../../src/react/index.js');
     const html = renderToString(
-      createElement(KeywayConnect, { url: 'https://keyway.example.com/connect/abc', mode: 'popup', fallback: 'none', onKeywayExit: () => undefined }, 'Connect your mailbox'),
+      createElement(KeywayConnect, { url: 'https://keyway.example.com/connect/abc', mode: 'popup', fallback: 'none', readyTimeoutMs: 4000, onKeywayExit: () => undefined }, 'Connect your mailbox'),
     );
-    assert.equal(html, '<keyway-connect url="https://keyway.example.com/connect/abc" mode="popup" fallback="none">Connect your mailbox</keyway-connect>');
+    assert.equal(html, '<keyway-connect url="https://keyway.example.com/connect/abc" mode="popup" fallback="none" ready-timeout-ms="4000">Connect your mailbox</keyway-connect>');
   });
 
   it('leaves out attributes that are not given', async () => {
