@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { createClient } from '../../src/server/identity/clients.js';
+import { createClient, revokeClient } from '../../src/server/identity/clients.js';
 import { setUserStatus } from '../../src/server/identity/users.js';
+import { createApiKey } from '../../src/server/store/tenants.js';
 import { announceSkips, createHarness, dialects, postJson, type FlowJson, type Harness } from './harness.js';
 import { sendMessage, setDeliveryStatus } from './message-fixtures.js';
 import { codeAt, enableMfa } from './mfa-fixtures.js';
@@ -118,6 +119,40 @@ for (const dialect of dialects()) {
       assert.equal(inactivePage.status, 409);
       assert.match(await inactivePage.text(), /not active/);
       assert.equal(await h.store.db.selectFrom('message_signins').select('link_id').where('message_id', 'in', [failed.messageId, scheduled.messageId, toInactive.messageId]).executeTakeFirst(), undefined, 'a refused token makes no link');
+    });
+
+    it('signs in to the OAuth client that client_id names when the app has several, at the redirect URI asked for', async () => {
+      const mobile = await createClient(h.store.db, h.tenantId, { name: 'Acme Homes mobile', redirect_uris: ['https://m.acme.test/cb', 'https://m.acme.test/other'] }, h.clock.now);
+      const globex = await createHarnessTenantClient();
+      try {
+        const user = await createTestUser(h);
+        const message = await sendMessage(h, user.id);
+        const refused = await page(message.token);
+        assert.equal(refused.status, 409, 'two clients and none named');
+        assert.match(await refused.text(), /client_id/);
+        const named = (query: string) => h.app.request(`/login/?message_token=${message.token}&${query}`);
+        assert.equal((await named(`client_id=${mobile.row.id}`)).status, 409, 'two redirect URIs and none asked for');
+        assert.equal((await named(`client_id=${mobile.row.id}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`)).status, 409);
+        assert.equal((await named(`client_id=${globex}`)).status, 409, 'another tenant’s client is no client of this message');
+        assert.equal(await h.store.db.selectFrom('message_signins').select('link_id').where('message_id', '=', message.messageId).executeTakeFirst(), undefined, 'refusals make no link');
+
+        const response = await named(`client_id=${mobile.row.id}&redirect_uri=${encodeURIComponent('https://m.acme.test/other')}`);
+        assert.equal(response.status, 200);
+        const link = /<keyway-wizard link="([^"]+)"/.exec(await response.text())?.[1] ?? '';
+        const { token, flow } = await openFlow(link);
+        assert.equal(flow.step['appName'], 'Acme Homes mobile');
+        const done = await submit(token, { kind: 'confirm', stepId: flow.step.id });
+        assert.equal(done.status, 'succeeded');
+        assert.ok(String(done.step['redirectUrl']).startsWith('https://m.acme.test/other?code='), String(done.step['redirectUrl']));
+      } finally {
+        await revokeClient(h.store.db, h.tenantId, mobile.row.id, h.clock.now);
+      }
+
+      /** A client of a second tenant, with the same redirect URI as this tenant's. */
+      async function createHarnessTenantClient(): Promise<string> {
+        const { tenantId } = await createApiKey(h.store.db, h.services.sealer, { tenantName: 'globex', now: h.clock.now });
+        return (await createClient(h.store.db, tenantId, { name: 'Globex', redirect_uris: [REDIRECT] }, h.clock.now)).row.id;
+      }
     });
 
     it('refuses an expired token on the page', async () => {

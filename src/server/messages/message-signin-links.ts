@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FailureCode } from '../../protocol/index.js';
 import { linkServedHere } from '../brands.js';
-import { clientGrantTypes, defaultClient, resolveRedirectUri } from '../identity/clients.js';
+import { clientGrantTypes, defaultClient, findClient, resolveRedirectUri } from '../identity/clients.js';
 import { createSignInLink } from '../identity/signin-links.js';
 import { sha256 } from '../security/tokens.js';
 import type { Database } from '../store/schema.js';
@@ -11,7 +11,7 @@ export type MessageLinkFailure = MessageTokenFailure | 'client_required';
 
 export const MESSAGE_LINK_REFUSALS: Record<MessageLinkFailure, string> = {
   ...MESSAGE_TOKEN_REFUSALS,
-  client_required: 'The app has no single OAuth client with one redirect URI to sign in to.',
+  client_required: 'This sign-in names no OAuth client of the app that may sign users in with a code, at one of its registered redirect URIs (client_id and redirect_uri choose among several).',
 };
 
 /**
@@ -26,11 +26,13 @@ function linkTokenOf(messageToken: string): string {
 /**
  * For `GET /login/?message_token=`: the link whose wizard shows the confirm step, made on the first
  * opening. Nothing is used up: the token is claimed by the user's confirmation. The message is the
- * one its tenant sent, on Keyway's domain or the tenant's own, never another tenant's.
+ * one its tenant sent, on Keyway's domain or the tenant's own, never another tenant's. The app's
+ * OAuth client is the one `clientId` names (one of the message's tenant), or its only one; the
+ * first opening fixes it, as the link it makes is reopened from then on.
  */
 export async function openMessageSignIn(
   db: Kysely<Database>,
-  options: { token: string; host: string | undefined; publicUrl: string; now: number },
+  options: { token: string; host: string | undefined; publicUrl: string; now: number; clientId?: string | undefined; redirectUri?: string | undefined },
 ): Promise<{ linkToken: string } | { failure: MessageLinkFailure }> {
   const { token, now } = options;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token)) return { failure: 'token_malformed' };
@@ -42,8 +44,8 @@ export async function openMessageSignIn(
   const existing = await db.selectFrom('message_signins').select('link_id').where('message_id', '=', message.id).executeTakeFirst();
   if (existing) return { linkToken };
 
-  const client = await defaultClient(db, message.tenant_id);
-  const resolved = client ? resolveRedirectUri(client, undefined) : undefined;
+  const client = options.clientId === undefined ? await defaultClient(db, message.tenant_id) : await findClient(db, message.tenant_id, options.clientId);
+  const resolved = client ? resolveRedirectUri(client, options.redirectUri) : undefined;
   if (!client || !resolved || !('uri' in resolved) || !clientGrantTypes(client).includes('authorization_code')) return { failure: 'client_required' };
   const request = {
     client_id: client.id,

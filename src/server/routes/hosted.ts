@@ -129,12 +129,19 @@ export function hostedRoutes(services: Services): Hono<AppEnv> {
   }
 
   /**
-   * `/login/?message_token=<uuid>` (seed 000): the wizard of the message's sign-in link, on its confirm
-   * step. Drawing it uses nothing up, so a mail scanner's GET leaves the token working.
+   * `/login/?message_token=<uuid>[&client_id=…&redirect_uri=…]` (seed 000): the wizard of the message's
+   * sign-in link, on its confirm step. Drawing it uses nothing up, so a mail scanner's GET leaves the token working.
    */
   async function messageTokenPage(c: Context<AppEnv>, messageToken: string): Promise<Response> {
     assets ??= readWidgetAssets(services.widgetDir);
-    const opened = await openMessageSignIn(services.store.db, { token: messageToken, host: c.req.header('host'), publicUrl: services.publicUrl, now: services.clock() });
+    const opened = await openMessageSignIn(services.store.db, {
+      token: messageToken,
+      host: c.req.header('host'),
+      publicUrl: services.publicUrl,
+      now: services.clock(),
+      clientId: c.req.query('client_id'),
+      redirectUri: c.req.query('redirect_uri'),
+    });
     if ('linkToken' in opened) return wizardPage(c, opened.linkToken);
     if (opened.failure === 'token_malformed' || opened.failure === 'token_unknown') {
       const over = await services.limits.count('link_token_failures', services.clientAddress(c));
