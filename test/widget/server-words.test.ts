@@ -78,6 +78,12 @@ describe('server words', () => {
     ]);
   });
 
+  it("words a rule the server's own check refused (its code, `required`) in German", async () => {
+    const wizard = await germanWizard({ ...keyedCredentials, errors: { username: 'required' }, i18n: {} });
+    const step = await shownStep(wizard, 'keyway-credentials');
+    expect(step.shadowRoot!.querySelector('#field-username-error')!.textContent).to.equal('Dieses Feld ist erforderlich.');
+  });
+
   it('shows a 422 the server keyed in German, with its values filled in', async () => {
     const refusal = json(422, {
       error: { code: 'unknown_provider', message: 'The provider "DEMO" is not offered by this link.', i18n: { key: 'error.unknown_provider', params: { provider: 'DEMO' } } },

@@ -11,7 +11,7 @@ import { displayProviderName, StepElement } from '../internal/step-element.js';
 import { tokens } from '../theme/tokens.js';
 import { styles } from './credentials.styles.js';
 import { controlId, renderField } from './field.render.js';
-import { credentialValues, loadCredentialRules, ruleMessage } from './rules.js';
+import { credentialValues, loadCredentialRules, RULE_CODES, ruleMessage } from './rules.js';
 
 import '../help/help.js';
 
@@ -144,7 +144,11 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
   /** The server's error for a field (or `_form`), in the user's language when its key is known. */
   private serverError(name: string): string | undefined {
     const text = this.step?.errors?.[name];
-    return text === undefined ? undefined : tServer(text, this.step?.i18n?.errors?.[name]);
+    if (text === undefined) return undefined;
+    // The server's own check of the rules answers with a rule's code, which the wizard words itself.
+    const field = this.field(name);
+    if (field && RULE_CODES.has(text)) return ruleMessage(text, field);
+    return tServer(text, this.step?.i18n?.errors?.[name]);
   }
 
   /** `_form`, and errors about fields this form does not show, go above the fields. */

@@ -22,6 +22,9 @@ export function loadCredentialRules(): Promise<CredentialErrors> {
   return loading;
 }
 
+/** The codes `credentialErrors` answers with; the server's own check sends them as a field's error. */
+export const RULE_CODES: ReadonlySet<string> = new Set(['required', 'too_short', 'too_long', 'pattern', 'email', 'number', 'option']);
+
 /** The words for a rule the value broke (a code from `credentialErrors`: `required`, `too_short`, …). */
 export function ruleMessage(rule: string, field: Field): string {
   switch (rule) {
