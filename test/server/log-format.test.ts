@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startUntil, stop } from '../../bench/processes.js';
 import { loadConfig } from '../../src/server/config.js';
+import { jsonLogger, routeConsoleTo } from '../../src/server/logger.js';
 import { acceptedRequestId } from '../../src/server/middleware/request-log.js';
 import { keywayEnv, removeDataDir, runKeywayCli } from './keyway-process.js';
 
@@ -73,6 +74,30 @@ describe('KEYWAY_LOG_FORMAT=json', () => {
     assert.deepEqual(pick(byId(connect)), { level: 'info', method: 'GET', route: '/connect/:token', status: connect?.status });
     assert.deepEqual(pick(byId(missing)), { level: 'info', method: 'POST', path: '/no-such-page', status: 404 });
     for (const line of requests) assert.ok(typeof line.durationMs === 'number' && line.durationMs >= 0);
+  });
+});
+
+describe('the JSON logger', () => {
+  it('turns console output into JSON lines, an error into its err field, and logs a 5xx at level error', () => {
+    const written: string[] = [];
+    const logger = jsonLogger({ write: (chunk: string) => written.push(chunk) });
+    const originals = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+    try {
+      routeConsoleTo(logger);
+      console.error('[keyway] unexpected error on GET /x:', new Error('boom'));
+      console.warn('[keyway] warning: %s', 'a dependency said so');
+    } finally {
+      Object.assign(console, originals);
+    }
+    logger.request({ requestId: 'r1', method: 'POST', route: '/api/v1/users', path: '/api/v1/users', status: 503, durationMs: 12.345 });
+    const [error, warning, request] = written.map((line) => JSON.parse(line) as LogLine & { err?: { message: string; stack: string } });
+    assert.equal(error?.level, 'error');
+    assert.equal(error?.msg, '[keyway] unexpected error on GET /x:');
+    assert.equal(error?.err?.message, 'boom');
+    assert.deepEqual([warning?.level, warning?.msg], ['warn', '[keyway] warning: a dependency said so']);
+    assert.deepEqual(pick(request as LogLine), { level: 'error', method: 'POST', route: '/api/v1/users', status: 503 });
+    assert.equal(request?.durationMs, 12.3);
+    assert.equal(request?.path, undefined, 'the path is left out where the route names the endpoint');
   });
 });
 
