@@ -189,7 +189,8 @@ test('a user token (seed 002) in /login/?token= signs in and lands on closeOnboa
     await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(keyway.url);
   }
-  await page.goto(`${keyway.url}/login/?token=${token}&openOnboarding=true&closeOnboardingRedirect=/dashboard/education`);
+  // Without openOnboarding: no steps, straight back to the app (onboarding.spec.ts runs the steps).
+  await page.goto(`${keyway.url}/login/?token=${token}&closeOnboardingRedirect=/dashboard/education`);
   await page.waitForURL(`${callbackUrl}?*`);
   const back = new URL(page.url());
   expect(back.searchParams.get('return_to')).toBe('/dashboard/education');

@@ -71,7 +71,8 @@ function profileFields(wanted: readonly OnboardingProfileField[], user: Pick<Use
     const options = rule.field.options;
     // A stored zone this runtime does not list still shows, rather than vanish from the select.
     const withCurrent = options && current && !options.some((option) => option.value === current) ? { options: [{ value: current, label: current }, ...options] } : {};
-    return { ...rule.field, ...withCurrent, required, ...(current ? { value: current } : {}) };
+    const label = required ? rule.field.label : `${rule.field.label} (optional)`;
+    return { ...rule.field, label, ...withCurrent, required, ...(current ? { value: current } : {}) };
   });
 }
 

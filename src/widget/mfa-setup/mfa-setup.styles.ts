@@ -56,4 +56,9 @@ export const styles = css`
   keyway-code-input .alert {
     margin: calc(var(--_space) / 2) 0 0;
   }
+
+  .skip {
+    display: block;
+    margin: var(--_space) auto 0;
+  }
 `;

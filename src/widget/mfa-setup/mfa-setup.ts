@@ -6,6 +6,7 @@ import { KeywaySubmitEvent } from '../events/submit.js';
 import { t, tPlural } from '../i18n/localize.js';
 import { alertIcon } from '../internal/icons.js';
 import { customElement } from '../internal/keyway-element.js';
+import { tOnboarding } from '../internal/onboarding-words.js';
 import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
 import { StepElement } from '../internal/step-element.js';
 import { drawQr, type QrDrawing } from '../qr/qr-matrix.js';
@@ -21,7 +22,8 @@ import '../code-input/code-input.js';
  * Loaded on demand (see `lazy.ts`) with the QR encoder the connect flows' QR step uses. After a
  * wrong code the boxes are cleared and the first is focused, as on the MFA step.
  *
- * @fires keyway-submit - With `{kind: 'mfa', stepId, code}` when a complete code is submitted.
+ * @fires keyway-submit - With `{kind: 'mfa', stepId, code}` when a complete code is submitted, or
+ *   `{kind: 'skip', stepId}` when an onboarding that made MFA optional is skipped.
  *
  * @csspart base - The step's wrapper.
  * @csspart heading - The step heading.
@@ -34,6 +36,7 @@ import '../code-input/code-input.js';
  * @csspart attempts - The "N attempts left" line.
  * @csspart error - The wrong-code or incomplete-code message.
  * @csspart submit-button - The verify button.
+ * @csspart skip-button - Goes on without MFA (only when the step says it may be skipped).
  *
  * @cssproperty --keyway-qr-size - The drawn code's width and height (default 200px).
  */
@@ -106,6 +109,9 @@ export class KeywayMfaSetup extends StepElement<StepOf<'mfa-setup'>> {
           <button class="button button--primary" part="submit-button" type="submit" ?disabled=${this.pending}>
             ${this.pending ? html`<span class="spinner" aria-hidden="true"></span>${t('common.working')}` : t('mfa.submit')}
           </button>
+          ${step.canSkip
+            ? html`<button class="button button--text skip" part="skip-button" type="button" ?disabled=${this.pending} @click=${this.onSkip}>${tOnboarding('onboarding.skip')}</button>`
+            : nothing}
         </form>
       </div>
     `;
@@ -126,6 +132,10 @@ export class KeywayMfaSetup extends StepElement<StepOf<'mfa-setup'>> {
       this.copyStatus = 'failed';
       if (this.secretText) getSelection()?.selectAllChildren(this.secretText);
     }
+  }
+
+  private onSkip(): void {
+    if (this.step && !this.pending) this.emit(new KeywaySubmitEvent({ kind: 'skip', stepId: this.step.id }));
   }
 
   private onSubmit(event: SubmitEvent): void {

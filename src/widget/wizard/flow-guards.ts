@@ -1,4 +1,5 @@
 import type { Flow, OpenFlowResponse } from '../../protocol/flow.js';
+import type { StepKind } from '../../protocol/step.js';
 
 /*
  * Why not `Flow.safeParse`: the protocol's zod/mini schemas cost 9 KB gzipped in
@@ -9,7 +10,23 @@ import type { Flow, OpenFlowResponse } from '../../protocol/flow.js';
  * origins (host-messages.ts).
  */
 
-const STEP_KINDS: ReadonlySet<string> = new Set(['providers', 'credentials', 'qr', 'oauth', 'mfa', 'success', 'confirm', 'mfa-setup', 'recovery-codes', 'signed-in', 'failure']);
+/** Every kind the wizard draws; a record, so a kind added to the protocol and not here fails to compile. */
+const DRAWN_KINDS: Record<StepKind, true> = {
+  providers: true,
+  credentials: true,
+  qr: true,
+  oauth: true,
+  mfa: true,
+  success: true,
+  confirm: true,
+  'mfa-setup': true,
+  'recovery-codes': true,
+  profile: true,
+  'password-setup': true,
+  'signed-in': true,
+  failure: true,
+};
+const STEP_KINDS: ReadonlySet<string> = new Set(Object.keys(DRAWN_KINDS));
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

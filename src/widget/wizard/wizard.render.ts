@@ -16,7 +16,7 @@ const STEP_PARTS = [
   ...['field-error', 'attempts', 'error', 'submit-button', 'resend-button', 'redirect', 'countdown', 'continue-button'],
   ...['qr', 'pairing', 'pairing-code', 'copy-button', 'copy-status', 'status', 'authorize-button'],
   ...['search', 'search-input', 'search-status', 'password-toggle', 'code-input', 'boxes', 'box', 'try-again-button'],
-  ...['email', 'note', 'new-link-button', 'recovery-button', 'secret', 'code-list', 'download-link', 'saved-check'],
+  ...['email', 'note', 'new-link-button', 'recovery-button', 'secret', 'code-list', 'download-link', 'saved-check', 'skip-button'],
 ].join(', ');
 
 export interface CardState {
@@ -174,6 +174,18 @@ function renderStep(step: Step, state: CardState): TemplateResult {
       return html`
         <keyway-recovery-codes class="step" exportparts=${STEP_PARTS} .step=${step} .headingLevel=${state.headingLevel} .pending=${pending} @keyway-submit=${onSubmit}
           >${stepLoading()}</keyway-recovery-codes
+        >
+      `;
+    case 'profile':
+      return html`
+        <keyway-profile class="step" exportparts=${STEP_PARTS} .step=${step} .headingLevel=${state.headingLevel} .pending=${pending} @keyway-submit=${onSubmit}
+          >${stepLoading()}</keyway-profile
+        >
+      `;
+    case 'password-setup':
+      return html`
+        <keyway-password-setup class="step" exportparts=${STEP_PARTS} .step=${step} .headingLevel=${state.headingLevel} .pending=${pending} @keyway-submit=${onSubmit}
+          >${stepLoading()}</keyway-password-setup
         >
       `;
     // <keyway-qr> and <keyway-oauth> are loaded on demand: their light-DOM placeholder shows until they upgrade (no slot).

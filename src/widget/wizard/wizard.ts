@@ -34,6 +34,8 @@ import { loadMfaElement } from '../mfa/lazy.js';
 import { loadConfirmElement } from '../confirm/lazy.js';
 import { loadMfaSetupElement } from '../mfa-setup/lazy.js';
 import { loadRecoveryCodesElement } from '../recovery-codes/lazy.js';
+import { loadProfileElement } from '../profile/lazy.js';
+import { loadPasswordSetupElement } from '../password-setup/lazy.js';
 import '../providers/providers.js';
 import '../success/success.js';
 import '../progress/progress.js';
@@ -47,6 +49,8 @@ const ON_DEMAND_STEPS: Partial<Record<Step['kind'], () => Promise<void>>> = {
   confirm: loadConfirmElement,
   'mfa-setup': loadMfaSetupElement,
   'recovery-codes': loadRecoveryCodesElement,
+  profile: loadProfileElement,
+  'password-setup': loadPasswordSetupElement,
 };
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
@@ -102,6 +106,9 @@ export class KeywayWizard extends KeywayElement {
 
   /** With `user-token`: the path inside the app to land on afterwards (`closeOnboardingRedirect`). */
   @property({ attribute: 'return-to' }) returnTo = '';
+
+  /** With `user-token`: run the app's onboarding steps before the sign-in completes (`openOnboarding=true`). */
+  @property({ type: Boolean, attribute: 'open-onboarding' }) openOnboarding = false;
 
   /** Origin (and optional path prefix) of the flow API; empty means this page's origin. */
   @property({ attribute: 'api-base' }) apiBase = '';
@@ -270,7 +277,9 @@ export class KeywayWizard extends KeywayElement {
 
   private async openFlow(client: FlowClient, signal: AbortSignal): Promise<WizardView> {
     try {
-      const request = this.link ? { link: this.link } : { userToken: this.userToken, ...(this.returnTo ? { closeOnboardingRedirect: this.returnTo } : {}) };
+      const request = this.link
+        ? { link: this.link }
+        : { userToken: this.userToken, ...(this.returnTo ? { closeOnboardingRedirect: this.returnTo } : {}), ...(this.openOnboarding ? { openOnboarding: true } : {}) };
       const opened = await client.open(request, signal);
       this.flowToken = opened.token;
       flowTokenStore.write(this.storageKey, opened.token);
