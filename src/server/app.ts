@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Services } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { MAX_BODY_BYTES } from './validate.js';
+import { bodySizeLimit } from './middleware/body-size.js';
 import { requestLog } from './middleware/request-log.js';
 import { humanLogger, type Logger } from './logger.js';
 import { baselineHeaders } from './security/headers.js';
@@ -50,7 +50,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   });
 
   // Every route refuses oversized bodies while they stream in, before anything buffers them.
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }));
+  app.use('*', bodySizeLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', 'The body is larger than 64 KB.'), 413) }));
   // The wizard placed directly in a host page calls the flow API across origins (see security/cors.ts).
   app.use('/api/v1/flows', flowApiCors(services));
   app.use('/api/v1/flows/*', flowApiCors(services));
