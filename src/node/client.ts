@@ -16,6 +16,7 @@ import type {
   OAuthClientDeleted,
   OAuthClientList,
   OAuthClientRequest,
+  OnboardingSettings,
   TenantWebhook,
   User,
   UserCreateRequest,
@@ -158,5 +159,8 @@ export class Keyway {
     removeWebhook: (): Promise<void> => this.#api('DELETE', '/webhook'),
     mfa: (): Promise<{ required: boolean }> => this.#api('GET', '/settings/mfa'),
     setMfa: (required: boolean): Promise<{ required: boolean }> => this.#api('PUT', '/settings/mfa', { body: { required } }),
+    /** What `openOnboarding=true` asks of a user before the sign-in completes (the defaults until set). */
+    onboarding: (): Promise<OnboardingSettings> => this.#api('GET', '/settings/onboarding'),
+    setOnboarding: (settings: OnboardingSettings): Promise<OnboardingSettings> => this.#api('PUT', '/settings/onboarding', { body: settings }),
   };
 }

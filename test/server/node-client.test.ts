@@ -163,6 +163,12 @@ describe('keyway/node against a started Keyway', () => {
     assert.deepEqual(await client.settings.setMfa(true), { required: true });
     assert.deepEqual(await client.settings.mfa(), { required: true });
     await client.settings.setMfa(false);
+    const onboarding = { profile: [{ name: 'phone_number' as const, required: true }], password: 'required' as const, mfa: 'optional' as const };
+    assert.equal((await client.settings.onboarding()).password, 'optional', 'the defaults until set');
+    assert.deepEqual(await client.settings.setOnboarding(onboarding), onboarding);
+    assert.deepEqual(await client.settings.onboarding(), onboarding);
+    const badOnboarding = await client.settings.setOnboarding({ ...onboarding, mfa: 'always' as 'off' }).catch((error: unknown) => error);
+    assert.ok(badOnboarding instanceof KeywayError && badOnboarding.status === 422 && badOnboarding.code === 'invalid_request');
     assert.deepEqual(await client.userTokens.updateSettings(1800), { ttl_seconds: 1800, default: false });
     assert.deepEqual(await client.userTokens.updateSettings(null), { ttl_seconds: 600, default: true });
   });

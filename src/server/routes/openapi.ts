@@ -21,6 +21,7 @@ import {
   OAuthClientDeleted,
   OAuthClientList,
   OAuthClientRequest,
+  OnboardingSettings,
   OpenFlowRequest,
   OpenFlowResponse,
   StepInput,
@@ -85,6 +86,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         UserTokenSettingsRequest: schema(UserTokenSettingsRequest),
         TenantWebhook: schema(TenantWebhook),
         TenantMfaSettings: schema(TenantMfaSettings),
+        OnboardingSettings: schema(OnboardingSettings),
         IdentityWebhookEvent: schema(IdentityWebhookEvent),
         Message: schema(Message),
         MessageCreateRequest: schema(MessageCreateRequest),
@@ -191,6 +193,15 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           security: [{ apiKey: [] }],
           requestBody: { required: true, ...json('TenantMfaSettings') },
           responses: { 200: { description: 'The setting', ...json('TenantMfaSettings') }, ...errors(400, 401, 415, 422) },
+        },
+      },
+      '/api/v1/settings/onboarding': {
+        get: { summary: 'What openOnboarding=true asks before a user token signs in (the defaults until set)', security: [{ apiKey: [] }], responses: { 200: { description: 'The settings', ...json('OnboardingSettings') }, ...errors(401) } },
+        put: {
+          summary: 'Set the onboarding: profile fields (required or not), password and MFA set-up (off, optional or required)',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json('OnboardingSettings') },
+          responses: { 200: { description: 'The settings', ...json('OnboardingSettings') }, ...errors(400, 401, 415, 422) },
         },
       },
       '/api/v1/users/{id}/password': {
