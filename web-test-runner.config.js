@@ -2,6 +2,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 /**
  * Prints one closing line CI can read: `wtr: N passed, N failed, N skipped`.
@@ -43,24 +45,50 @@ function closingLineReporter() {
 /**
  * Serves CommonJS packages to the browser as ES modules. `nodeResolve` finds them
  * but does not convert them (Vite does, for the build); esbuild bundles each into
- * one ESM file whose default export is `module.exports`, as Vite's interop gives.
+ * one ESM file whose default export is `module.exports`, as Vite's interop gives,
+ * and whose named exports are its properties. A served package that another one
+ * requires (react, for react-dom) is imported from its own served bundle, not
+ * bundled again: two copies of React break its hooks.
  */
 function commonjsAsEsm(specifiers) {
   const prefix = '/__commonjs__/';
+  const servedUrl = (specifier) => `${prefix}${encodeURIComponent(specifier)}`;
+  // Asked of a separate Node: loading React here would write to the runner's own console.
+  const namedExports = async (specifier) => {
+    const script = `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env, NODE_ENV: 'development' } });
+    return JSON.parse(stdout).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+  };
   const bundles = new Map();
-  const bundle = (specifier) =>
+  const shareServedPackages = (entry) => ({
+    name: 'share-served-packages',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /.*/ }, (args) => (args.path !== entry && specifiers.includes(args.path) ? { path: args.path, namespace: 'served' } : undefined));
+      esbuild.onResolve({ filter: /^\/__commonjs__\// }, (args) => ({ path: args.path, external: true }));
+      esbuild.onLoad({ filter: /.*/, namespace: 'served' }, (args) => ({
+        contents: `export * from ${JSON.stringify(servedUrl(args.path))};`,
+        loader: 'js',
+      }));
+    },
+  });
+  const bundle = async (specifier) =>
     build({
-      stdin: { contents: `import cjs from ${JSON.stringify(specifier)}; export default cjs;`, resolveDir: process.cwd() },
+      stdin: {
+        contents: `import cjs from ${JSON.stringify(specifier)}; export default cjs; export const { ${(await namedExports(specifier)).join(', ')} } = cjs;`,
+        resolveDir: process.cwd(),
+      },
       bundle: true,
       format: 'esm',
       platform: 'browser',
+      define: { 'process.env.NODE_ENV': '"development"' },
+      plugins: [shareServedPackages(specifier)],
       write: false,
       logLevel: 'silent',
     }).then((result) => result.outputFiles[0].text);
   return {
     name: 'commonjs-as-esm',
     resolveImport({ source }) {
-      if (specifiers.includes(source)) return `${prefix}${encodeURIComponent(source)}`;
+      if (specifiers.includes(source)) return servedUrl(source);
     },
     async serve(context) {
       if (!context.path.startsWith(prefix)) return undefined;
@@ -82,7 +110,7 @@ export default {
   // Tests run Lit in dev mode on purpose (its extra checks); its banner is noise.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
   plugins: [
-    commonjsAsEsm(['qrcode/lib/core/qrcode.js', 'jsqr']),
+    commonjsAsEsm(['qrcode/lib/core/qrcode.js', 'jsqr', 'react', 'react-dom', 'react-dom/client']),
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
   ],
   browsers: [
