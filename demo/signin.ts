@@ -14,6 +14,19 @@ const Person = z.strictObject({
   first_name: z.optional(z.string().check(z.trim(), z.maxLength(100))),
   last_name: z.optional(z.string().check(z.trim(), z.maxLength(100))),
 });
+/** A user-token sign-in, with the tenant's onboarding run in the wizard first when asked (seed 002's `openOnboarding`). */
+const UserTokenAsk = z.extend(Person, { onboarding: z.optional(z.boolean()) });
+/** What the demo's onboarding asks: names, then phone and time zone, a password and MFA, the last three skippable. */
+const DEMO_ONBOARDING = {
+  profile: [
+    { name: 'first_name', required: true },
+    { name: 'last_name', required: true },
+    { name: 'phone_number', required: false },
+    { name: 'timezone', required: false },
+  ],
+  password: 'optional',
+  mfa: 'optional',
+};
 const WithPassword = z.strictObject({ email: z.optional(z.string().check(z.trim(), z.maxLength(254))), password: z.string().check(z.maxLength(1024)) });
 const ShownCode = z.strictObject({ token: z.string().check(z.regex(/^\d{6}$/)) });
 const DEMO_EMAIL = 'jo@example.com';
@@ -257,11 +270,28 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName
     return c.json(await view(session));
   });
 
-  /** Seed 002: the backend mints a user token with its private token key and sends the browser to Keyway's /login/ with it. */
+  /** The demo tenant's onboarding settings, saved once before the first onboarding is asked for. */
+  let onboardingSaved: Promise<void> | undefined;
+  const onboardingSettled = () => {
+    onboardingSaved ??= callKeyway('PUT', '/api/v1/settings/onboarding', DEMO_ONBOARDING).then(async (response) => {
+      if (!response.ok) {
+        onboardingSaved = undefined;
+        throw new KeywayRefusal(await keywayError(response));
+      }
+    });
+    return onboardingSaved;
+  };
+
+  /**
+   * Seed 002: the backend mints a user token with its private token key and sends the browser to Keyway's /login/ with it;
+   * with `onboarding`, the login URL says `openOnboarding=true` and the wizard runs the onboarding before the sign-in completes.
+   */
   app.post('/demo/api/signin/user-token', async (c) => {
-    const { email } = personOf(parseWith(Person, await c.req.json().catch(() => ({}))));
+    const { onboarding, ...asked } = parseWith(UserTokenAsk, await c.req.json().catch(() => ({})));
+    const { email } = personOf(asked);
     const session = sessions.open(c);
     try {
+      if (onboarding) await onboardingSettled();
       const response = await fetch(`${internalUrl}/api/v1/user/token`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await tokenKey()}`, 'content-type': 'application/json' },
@@ -271,7 +301,7 @@ export function demoSignInRoutes({ services, internalUrl, callKeyway, tenantName
       const { userID, token } = (await response.json()) as { userID: string; token: string };
       session.userToken = { method: 'user_token', userId: userID, startedAt: services.clock() };
       delete session.error;
-      const query = new URLSearchParams({ token, openOnboarding: 'true', closeOnboardingRedirect: '/demo/' });
+      const query = new URLSearchParams({ token, ...(onboarding ? { openOnboarding: 'true' } : {}), closeOnboardingRedirect: '/demo/' });
       return c.json({ login_url: `${issuer}/login/?${query}`, token_preview: `${token.slice(0, 16)}…`, email });
     } catch (error) {
       return refused(c, error);

@@ -71,13 +71,16 @@ $('password-grant').addEventListener('click', async () => {
   render(await response.json());
 });
 
-$('user-token').addEventListener('click', async () => {
+async function userTokenLogin(onboarding) {
   if (!$('signin-form').reportValidity()) return;
   status.textContent = '';
-  const response = await postJson('/demo/api/signin/user-token', person());
+  const response = await postJson('/demo/api/signin/user-token', { ...person(), ...(onboarding ? { onboarding: true } : {}) });
   if (!response.ok) return failed(response, 'No user token');
   location.assign((await response.json()).login_url);
-});
+}
+
+$('user-token').addEventListener('click', () => userTokenLogin(false));
+$('user-token-onboarding').addEventListener('click', () => userTokenLogin(true));
 
 function button(text, className, onClick) {
   const node = el('button', className, text);

@@ -172,3 +172,23 @@ test('the demo mints a user token and the login lands back on the demo, signed i
   await backOnDemo(page);
   await expect(panel.getByRole('alert')).toContainText('started no user-token sign-in');
 });
+
+test('user token login with onboarding: the wizard asks for the profile first, optional parts skipped, then back on the demo, signed in', async ({ page }) => {
+  const email = freshEmail('onboarding');
+  await page.goto(`${keywayUrl()}/demo/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'User token login with onboarding' }).click();
+  await page.waitForURL(/\/login\/\?token=.*openOnboarding=true/);
+  await expect(page.getByRole('heading', { name: 'Complete your profile' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'First name' }).fill('Rosalind');
+  await page.getByRole('textbox', { name: 'Last name' }).fill('Franklin');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a password' })).toBeVisible();
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+  await expect(page.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible();
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+  await backOnDemo(page);
+  const panel = page.locator('#signed-in');
+  await expect(panel).toContainText('Rosalind Franklin');
+  await expect(panel).toContainText('via user token');
+});
