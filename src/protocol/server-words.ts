@@ -12,6 +12,7 @@ export const SERVER_WORDS = {
   'field.email_address.label': 'Email address',
   'mfa.hint.authenticator_app': 'your authenticator app',
 
+  'provider.demo.name': 'Demo provider',
   'demo.credentials.help': 'This is a demo provider: it checks the details below and stores nothing real.',
   'demo.username.hint': 'Demo account: {value}',
   'demo.password.hint': 'Demo password: {value}',
@@ -19,6 +20,7 @@ export const SERVER_WORDS = {
   'demo.mfa.hint': 'the demo page',
   'demo.mfa.help': 'Codes change every 30 seconds. In a real connection the code comes from the authenticator app linked to the account.',
 
+  'provider.imap.name': 'Email (IMAP)',
   'imap.credentials.help': 'Keyway signs in to your mail server once to check these details, then keeps them encrypted.',
   'imap.password.hint': 'Some providers ask for an app password here.',
   'imap.host.label': 'IMAP server',

@@ -12,6 +12,8 @@ export const ProviderSummary = z.object({
   icon: z.optional(z.string()),
   /** True for providers that exist only in demo mode. */
   demo: z.optional(z.boolean()),
+  /** The key of a name Keyway wrote (not of one an operator chose). */
+  i18n: textKeys('name'),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
@@ -63,7 +65,7 @@ export const CredentialsStep = z.object({
   /** Server-side errors by field name; `_form` for errors that belong to no single field. */
   errors: z.optional(z.record(z.string(), z.string())),
   /** Keys of the help and of the errors (by field name) that Keyway wrote. */
-  i18n: z.optional(z.object({ help: z.optional(MessageRef), errors: z.optional(z.record(z.string(), MessageRef)) })),
+  i18n: z.optional(z.object({ help: z.optional(MessageRef), providerName: z.optional(MessageRef), errors: z.optional(z.record(z.string(), MessageRef)) })),
 });
 
 export const QrStep = z.object({
@@ -75,10 +77,10 @@ export const QrStep = z.object({
   payload: z.string(),
   expiresAt: IsoDateTime,
   code: z.optional(z.string()),
-  i18n: textKeys('help'),
+  i18n: textKeys('help', 'providerName'),
 });
 
-export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, help, authorizeUrl: HttpUrl });
+export const OAuthStep = z.object({ kind: z.literal('oauth'), id: stepId, provider: ProviderId, providerName, help, authorizeUrl: HttpUrl, i18n: textKeys('providerName') });
 
 export const MfaStep = z.object({
   kind: z.literal('mfa'),
@@ -97,7 +99,7 @@ export const MfaStep = z.object({
   error: z.optional(z.enum(['invalid_code'])),
   /** A sign-in's TOTP step: a recovery code is accepted instead (a `recovery` input). */
   canUseRecoveryCode: z.optional(z.boolean()),
-  i18n: textKeys('hint', 'help'),
+  i18n: textKeys('hint', 'help', 'providerName'),
 });
 
 /** Sign-in when the tenant requires MFA and the user has none: scan (or type) the secret, then prove it with a code. */
@@ -149,6 +151,7 @@ export const SuccessStep = z.object({
   providerName,
   accountId: z.string(),
   redirectUrl: z.optional(HttpUrl),
+  i18n: textKeys('providerName'),
 });
 
 /** Sign-in: one button that says who is signing in to what; opening the link did nothing, this click does. */
@@ -179,7 +182,7 @@ export const FailureStep = z.object({
   redirectUrl: z.optional(HttpUrl),
   /** For an expired link: the host's page that sends a new one. */
   newLinkUrl: z.optional(HttpUrl),
-  i18n: textKeys('message'),
+  i18n: textKeys('message', 'providerName'),
 });
 
 export const Step = z.discriminatedUnion('kind', [

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SERVER_WORDS, type MessageRef } from '../../src/protocol/index.js';
+import { providersFromFile } from '../../src/server/providers/provider-file.js';
 import { announceSkips, createHarness, createLink, dialects, openFlow, submit, submitOk, type FlowJson, type Harness } from './harness.js';
 
 announceSkips();
@@ -28,6 +29,13 @@ for (const dialect of dialects()) {
       return { token, step: credentials.step };
     }
 
+    it("keys the demo provider's name, which Keyway wrote, in the providers list", async () => {
+      const { flow } = await openFlow(h, await createLink(h, { providers: ['DEMO'] }));
+      const [demo] = flow.step['providers'] as ({ name: string } & Keyed)[];
+      assert.equal(demo?.name, 'Demo provider');
+      assert.deepEqual(demo?.i18n, { name: { key: 'provider.demo.name' } });
+    });
+
     it("sends the demo credentials step's labels, hints and help with their keys and parameters", async () => {
       const { step } = await demoCredentials();
       const [username, password] = step['fields'] as FieldJson[];
@@ -44,14 +52,18 @@ for (const dialect of dialects()) {
           if (ref) assert.equal(field[name], filled(ref), `${field.name}.${name} is its key's English`);
         }
       }
-      assert.deepEqual((step as Keyed)['i18n'], { help: { key: 'demo.credentials.help' } });
+      assert.deepEqual((step as Keyed)['i18n'], { help: { key: 'demo.credentials.help' }, providerName: { key: 'provider.demo.name' } });
     });
 
     it("keys a wrong password's field error and keeps the step's help key", async () => {
       const { token, step } = await demoCredentials();
       const retried = await submitOk(h, token, { kind: 'credentials', stepId: step.id, values: { username: 'demo', password: 'nope' } });
       assert.deepEqual(retried.step['errors'], { password: 'Wrong username or password.' });
-      assert.deepEqual(retried.step['i18n'], { help: { key: 'demo.credentials.help' }, errors: { password: { key: 'demo.error.wrong_credentials' } } });
+      assert.deepEqual(retried.step['i18n'], {
+        help: { key: 'demo.credentials.help' },
+        errors: { password: { key: 'demo.error.wrong_credentials' } },
+        providerName: { key: 'provider.demo.name' },
+      });
     });
 
     it("keys a failure step's message by its reason", async () => {
@@ -59,7 +71,7 @@ for (const dialect of dialects()) {
       const failed = await submitOk(h, token, { kind: 'cancel', stepId: step.id });
       assert.equal(failed.step.kind, 'failure');
       assert.equal(failed.step['message'], SERVER_WORDS['failure.user_cancelled.message']);
-      assert.deepEqual(failed.step['i18n'], { message: { key: 'failure.user_cancelled.message' } });
+      assert.deepEqual(failed.step['i18n'], { message: { key: 'failure.user_cancelled.message' }, providerName: { key: 'provider.demo.name' } });
     });
 
     it('keys a 422 the wizard shows, with the values its text names', async () => {
@@ -73,6 +85,19 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+describe("an operator's provider names", () => {
+  it('keep the key of the name Keyway wrote, and carry none once the operator names the provider', () => {
+    const [keywayNamed, operatorNamed] = providersFromFile({
+      providers: [
+        { id: 'IMAP', adapter: 'imap' },
+        { id: 'WORK_MAIL', adapter: 'imap', name: 'Work mail' },
+      ],
+    });
+    assert.deepEqual(keywayNamed?.summary, { id: 'IMAP', name: 'Email (IMAP)', method: 'credentials', i18n: { name: { key: 'provider.imap.name' } } });
+    assert.deepEqual(operatorNamed?.summary, { id: 'WORK_MAIL', name: 'Work mail', method: 'credentials' });
+  });
+});
 
 describe('OpenAPI document', () => {
   it('describes the keys beside the texts of errors and steps', async () => {

@@ -13,7 +13,7 @@ const keyedCredentials: StepOf<'credentials'> = {
   kind: 'credentials',
   id: 'step-keyed',
   provider: 'DEMO',
-  providerName: 'Demo bank',
+  providerName: SERVER_WORDS['provider.demo.name'],
   help: SERVER_WORDS['demo.credentials.help'],
   fields: [
     {
@@ -29,7 +29,7 @@ const keyedCredentials: StepOf<'credentials'> = {
     { name: 'branch', label: 'Branch office', type: 'text', required: false, i18n: { label: { key: 'field.branch_office.label' } } },
   ],
   errors: { password: SERVER_WORDS['demo.error.wrong_credentials'] },
-  i18n: { help: { key: 'demo.credentials.help' }, errors: { password: { key: 'demo.error.wrong_credentials' } } },
+  i18n: { help: { key: 'demo.credentials.help' }, providerName: { key: 'provider.demo.name' }, errors: { password: { key: 'demo.error.wrong_credentials' } } },
 };
 
 let restoreFetch: (() => void) | undefined;
@@ -67,15 +67,31 @@ describe('server words', () => {
     const wizard = await germanWizard(keyedCredentials);
     const step = await shownStep(wizard, 'keyway-credentials');
     const root = step.shadowRoot!;
+    expect(root.querySelector('[role="heading"]')!.textContent!.trim()).to.equal('Bei Demo-Anbieter anmelden');
     const labels = [...root.querySelectorAll('label.label')].map((label) => label.textContent!.trim());
     expect(labels).to.deep.equal(['Benutzername', 'Passwort', 'Branch office']);
     expect(root.querySelector('#field-username-hint')!.textContent).to.equal('Demo-Konto: demo');
     expect(root.querySelector('#field-password-error')!.textContent).to.equal('Benutzername oder Passwort ist falsch.');
     const helps = [...root.querySelectorAll<KeywayHelp>('keyway-help')].map((help) => [help.text, help.topic]);
     expect(helps).to.deep.equal([
-      ['Dies ist ein Demo-Anbieter: Er prüft die Angaben unten und speichert nichts Echtes.', 'Demo bank'],
+      ['Dies ist ein Demo-Anbieter: Er prüft die Angaben unten und speichert nichts Echtes.', 'Demo-Anbieter'],
       ['Der Name, mit dem Sie sich beim Anbieter anmelden.', 'Benutzername'],
     ]);
+  });
+
+  it("lists a provider Keyway named in German, and one the operator named as written", async () => {
+    const wizard = await germanWizard({
+      ...providersStep,
+      providers: [
+        { id: 'DEMO', name: SERVER_WORDS['provider.demo.name'], method: 'credentials', demo: true, i18n: { name: { key: 'provider.demo.name' } } },
+        { id: 'WORK_MAIL', name: 'Work mail', method: 'credentials' },
+      ],
+    });
+    const step = await shownStep(wizard, 'keyway-providers');
+    // The name's own text, without the "Demo" badge beside it.
+    const ownText = (element: Element) => [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.textContent).join('').trim();
+    const names = [...step.shadowRoot!.querySelectorAll('[part="name"]')].map(ownText);
+    expect(names).to.deep.equal(['Demo-Anbieter', 'Work mail']);
   });
 
   it("words a rule the server's own check refused (its code, `required`) in German", async () => {

@@ -40,7 +40,9 @@ export function flowView(record: FlowRecord, brand: Brand, catalogue: ProviderCa
   if (!entry) return flow;
   const position = entry.adapter.plan.indexOf(step.kind);
   const progress = position >= 0 ? { progress: { step: 2 + position, of: 1 + entry.adapter.plan.length } } : {};
-  return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name } as Step };
+  const nameKey = entry.summary.i18n?.name;
+  const i18n = nameKey ? { i18n: { ...('i18n' in step ? step.i18n : {}), providerName: nameKey } } : {};
+  return { ...flow, ...progress, step: { ...step, providerName: entry.summary.name, ...i18n } as Step };
 }
 
 export interface FlowOutcomeEvent {

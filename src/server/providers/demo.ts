@@ -81,7 +81,7 @@ export class DemoAdapter implements ProviderAdapter {
 
 export function demoProvider(): ProviderEntry {
   return {
-    summary: { id: 'DEMO', name: 'Demo provider', method: 'credentials', demo: true },
+    summary: { id: 'DEMO', ...texts({ name: 'provider.demo.name' }), method: 'credentials', demo: true },
     adapter: new DemoAdapter(),
   };
 }

@@ -124,5 +124,5 @@ function describeImapError(error: unknown): Record<string, ServerWordKey> {
 }
 
 export function imapProvider(settings: ImapSettings = {}): ProviderEntry {
-  return { summary: { id: 'IMAP', name: 'Email (IMAP)', method: 'credentials' }, adapter: new ImapAdapter(settings) };
+  return { summary: { id: 'IMAP', ...texts({ name: 'provider.imap.name' }), method: 'credentials' }, adapter: new ImapAdapter(settings) };
 }

@@ -121,7 +121,10 @@ function imapEntry(provider: z.infer<typeof ImapProvider>, where: string): Provi
     ...(ca ? { ca } : {}),
     ...(provider.timeoutMs ? { timeoutMs: provider.timeoutMs } : {}),
   });
-  return { ...entry, summary: { ...entry.summary, id: provider.id, ...(provider.name ? { name: provider.name } : {}), ...(provider.icon ? { icon: provider.icon } : {}) } };
+  // A name the operator chose replaces Keyway's, key and all: the wizard must show it as written.
+  const { i18n, ...summary } = entry.summary;
+  const name = provider.name ? { name: provider.name } : { name: summary.name, ...(i18n ? { i18n } : {}) };
+  return { ...entry, summary: { ...summary, id: provider.id, ...name, ...(provider.icon ? { icon: provider.icon } : {}) } };
 }
 
 /** Reads and checks the provider file; every problem is reported with its place in the file. */

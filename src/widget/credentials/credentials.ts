@@ -94,7 +94,7 @@ export class KeywayCredentials extends StepElement<StepOf<'credentials'>> {
     const step = this.step;
     if (!step) return nothing;
     // Signing in to the host app itself: the app's name stands where a provider's would.
-    const provider = step.appName ?? displayProviderName(step.provider, this.providerName);
+    const provider = step.appName ?? displayProviderName(step.provider, this.providerName, step.i18n?.providerName);
     const signIn = step.appName !== undefined;
     const formErrors = this.formErrors();
     return html`

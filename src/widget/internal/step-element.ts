@@ -1,4 +1,6 @@
 import { property } from 'lit/decorators.js';
+import type { MessageRef } from '../../protocol/words.js';
+import { tServer } from '../i18n/localize.js';
 import { KeywayElement } from './keyway-element.js';
 
 /**
@@ -26,9 +28,12 @@ export abstract class StepElement<S extends { id: string }> extends KeywayElemen
   }
 }
 
-/** `GOOGLE` → `Google`, `MY_MAIL` → `My mail`: a readable fallback when no name is known. */
-export function displayProviderName(providerId: string | undefined, name: string): string {
-  if (name) return name;
+/**
+ * The provider's name, in the user's language when Keyway wrote it (`key`); else
+ * `GOOGLE` → `Google`, `MY_MAIL` → `My mail`: a readable fallback when no name is known.
+ */
+export function displayProviderName(providerId: string | undefined, name: string, key?: MessageRef): string {
+  if (name) return tServer(name, key);
   if (!providerId) return '';
   const words = providerId.toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);

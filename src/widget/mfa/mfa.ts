@@ -80,7 +80,7 @@ export class KeywayMfa extends StepElement<StepOf<'mfa'>> {
   override render() {
     const step = this.step;
     if (!step) return nothing;
-    const provider = displayProviderName(step.provider, this.providerName);
+    const provider = displayProviderName(step.provider, this.providerName, step.i18n?.providerName);
     const fromSource = step.method === 'sms' || step.method === 'email' ? 'mfa.instructions.sentTo' : 'mfa.instructions.from';
     const source = step.hint ? tServer(step.hint, step.i18n?.hint) : t(`mfa.source.${step.method}`, { provider });
     const recovery = this.recovery && Boolean(step.canUseRecoveryCode);

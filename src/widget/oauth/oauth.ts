@@ -76,7 +76,7 @@ export class KeywayOAuth extends StepElement<StepOf<'oauth'>> {
   override render() {
     const step = this.step;
     if (!step) return nothing;
-    const provider = displayProviderName(step.provider, this.providerName);
+    const provider = displayProviderName(step.provider, this.providerName, step.i18n?.providerName);
     return html`
       <div part="base">
         <div class="heading-row">

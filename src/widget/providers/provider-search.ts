@@ -1,4 +1,5 @@
 import type { ProviderSummary } from '../../protocol/index.js';
+import { tServer } from '../i18n/localize.js';
 
 /** The search box appears only when the list is long enough to need it. */
 export const SEARCH_THRESHOLD = 6;
@@ -8,12 +9,17 @@ function fold(value: string): string {
   return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
-/** Providers whose name or id contains every word of the query. */
+/** The name the list shows: in the user's language when Keyway wrote it, else as the operator wrote it. */
+export function shownName(provider: ProviderSummary): string {
+  return tServer(provider.name, provider.i18n?.name);
+}
+
+/** Providers whose name (as shown, or in English) or id contains every word of the query. */
 export function filterProviders(providers: readonly ProviderSummary[], query: string): ProviderSummary[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...providers];
   return providers.filter((provider) => {
-    const haystack = fold(`${provider.name} ${provider.id}`);
+    const haystack = fold(`${shownName(provider)} ${provider.name} ${provider.id}`);
     return words.every((word) => haystack.includes(word));
   });
 }

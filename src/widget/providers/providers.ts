@@ -8,7 +8,7 @@ import { customElement } from '../internal/keyway-element.js';
 import { sharedStyles } from '../internal/shared.styles.js';
 import { StepElement } from '../internal/step-element.js';
 import { tokens } from '../theme/tokens.js';
-import { filterProviders, nextIndex, SEARCH_THRESHOLD } from './provider-search.js';
+import { filterProviders, nextIndex, SEARCH_THRESHOLD, shownName } from './provider-search.js';
 import { searchStyles, styles } from './providers.styles.js';
 
 /**
@@ -102,10 +102,10 @@ export class KeywayProviders extends StepElement<StepOf<'providers'>> {
       >
         ${provider.icon
           ? html`<img class="icon" part="icon" src=${provider.icon} alt="" width="32" height="32" />`
-          : html`<span class="icon icon--initial" part="icon" aria-hidden="true">${provider.name.charAt(0)}</span>`}
+          : html`<span class="icon icon--initial" part="icon" aria-hidden="true">${shownName(provider).charAt(0)}</span>`}
         <span class="text">
           <span class="name" part="name">
-            ${provider.name}
+            ${shownName(provider)}
             ${provider.demo ? html`<span class="badge" part="badge">${t('providers.demo')}</span>` : nothing}
           </span>
           <span class="method" part="method">${t(`providers.method.${provider.method}`)}</span>

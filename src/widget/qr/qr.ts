@@ -67,7 +67,7 @@ export class KeywayQr extends StepElement<StepOf<'qr'>> {
   override render() {
     const step = this.step;
     if (!step || !this.drawing) return nothing;
-    const provider = displayProviderName(step.provider, this.providerName);
+    const provider = displayProviderName(step.provider, this.providerName, step.i18n?.providerName);
     const secondsLeft = Math.max(0, Math.ceil((Date.parse(step.expiresAt) - this.now) / 1000));
     const expired = secondsLeft === 0;
     const { size, path } = this.drawing;

@@ -40,7 +40,7 @@ export class KeywaySuccess extends StepElement<StepOf<'success'> | StepOf<'signe
     if (!step) return nothing;
     const signedIn = step.kind === 'signed-in';
     const heading = signedIn ? t('signedIn.heading') : t('success.heading');
-    const body = signedIn ? t('signedIn.body', { app: step.appName }) : t('success.body', { provider: displayProviderName(step.provider, this.providerName) });
+    const body = signedIn ? t('signedIn.body', { app: step.appName }) : t('success.body', { provider: displayProviderName(step.provider, this.providerName, step.i18n?.providerName) });
     return html`
       <div class="outcome" part="base">
         <span class="badge-icon" part="icon">${checkIcon}</span>

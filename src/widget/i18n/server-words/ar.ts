@@ -12,6 +12,7 @@ export default {
   'field.email_address.label': 'عنوان البريد الإلكتروني',
   'mfa.hint.authenticator_app': 'تطبيق المصادقة لديك',
 
+  'provider.demo.name': 'مقدّم خدمة تجريبي',
   'demo.credentials.help': 'هذا مقدّم خدمة تجريبي: يتحقّق من البيانات أدناه ولا يحفظ أي شيء حقيقي.',
   'demo.username.hint': 'الحساب التجريبي: {value}',
   'demo.password.hint': 'كلمة المرور التجريبية: {value}',
@@ -19,6 +20,7 @@ export default {
   'demo.mfa.hint': 'الصفحة التجريبية',
   'demo.mfa.help': 'تتغيّر الرموز كل 30 ثانية. في الربط الحقيقي يأتي الرمز من تطبيق المصادقة المرتبط بالحساب.',
 
+  'provider.imap.name': 'البريد الإلكتروني (IMAP)',
   'imap.credentials.help': 'يسجّل Keyway الدخول إلى خادم بريدك مرة واحدة للتحقّق من هذه البيانات، ثم يحتفظ بها مشفّرة.',
   'imap.password.hint': 'يطلب بعض مقدّمي الخدمة هنا كلمة مرور خاصة بالتطبيقات.',
   'imap.host.label': 'خادم IMAP',

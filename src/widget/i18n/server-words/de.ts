@@ -10,6 +10,7 @@ export default {
   // Stands where the wizard's “aus {source}” needs the dative.
   'mfa.hint.authenticator_app': 'Ihrer Authenticator-App',
 
+  'provider.demo.name': 'Demo-Anbieter',
   'demo.credentials.help': 'Dies ist ein Demo-Anbieter: Er prüft die Angaben unten und speichert nichts Echtes.',
   'demo.username.hint': 'Demo-Konto: {value}',
   'demo.password.hint': 'Demo-Passwort: {value}',
@@ -17,6 +18,7 @@ export default {
   'demo.mfa.hint': 'der Demo-Seite',
   'demo.mfa.help': 'Die Codes ändern sich alle 30 Sekunden. Bei einer echten Verbindung kommt der Code aus der Authenticator-App, die mit dem Konto verknüpft ist.',
 
+  'provider.imap.name': 'E-Mail (IMAP)',
   'imap.credentials.help': 'Keyway meldet sich einmal bei Ihrem Mailserver an, um diese Angaben zu prüfen, und speichert sie danach verschlüsselt.',
   'imap.password.hint': 'Manche Anbieter verlangen hier ein App-Passwort.',
   'imap.host.label': 'IMAP-Server',

@@ -9,6 +9,7 @@ export default {
   'field.email_address.label': 'Dirección de correo electrónico',
   'mfa.hint.authenticator_app': 'tu aplicación de autenticación',
 
+  'provider.demo.name': 'Proveedor de demostración',
   'demo.credentials.help': 'Este es un proveedor de demostración: comprueba los datos de abajo y no guarda nada real.',
   'demo.username.hint': 'Cuenta de demostración: {value}',
   'demo.password.hint': 'Contraseña de demostración: {value}',
@@ -16,6 +17,7 @@ export default {
   'demo.mfa.hint': 'la página de demostración',
   'demo.mfa.help': 'Los códigos cambian cada 30 segundos. En una conexión real, el código viene de la aplicación de autenticación vinculada a la cuenta.',
 
+  'provider.imap.name': 'Correo electrónico (IMAP)',
   'imap.credentials.help': 'Keyway inicia sesión una vez en tu servidor de correo para comprobar estos datos y después los guarda cifrados.',
   'imap.password.hint': 'Algunos proveedores piden aquí una contraseña de aplicación.',
   'imap.host.label': 'Servidor IMAP',

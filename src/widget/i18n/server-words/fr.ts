@@ -9,6 +9,7 @@ export default {
   'field.email_address.label': 'Adresse e-mail',
   'mfa.hint.authenticator_app': 'votre application d’authentification',
 
+  'provider.demo.name': 'Fournisseur de démonstration',
   'demo.credentials.help': 'Ceci est un fournisseur de démonstration : il vérifie les informations ci-dessous et n’enregistre rien de réel.',
   'demo.username.hint': 'Compte de démonstration : {value}',
   'demo.password.hint': 'Mot de passe de démonstration : {value}',
@@ -16,6 +17,7 @@ export default {
   'demo.mfa.hint': 'la page de démonstration',
   'demo.mfa.help': 'Les codes changent toutes les 30 secondes. Pour une vraie connexion, le code vient de l’application d’authentification liée au compte.',
 
+  'provider.imap.name': 'E-mail (IMAP)',
   'imap.credentials.help': 'Keyway se connecte une fois à votre serveur de messagerie pour vérifier ces informations, puis les conserve chiffrées.',
   'imap.password.hint': 'Certains fournisseurs demandent ici un mot de passe d’application.',
   'imap.host.label': 'Serveur IMAP',
