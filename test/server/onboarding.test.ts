@@ -43,9 +43,11 @@ for (const dialect of dialects()) {
         }),
       );
 
-    async function openWithToken(options: Record<string, unknown> = { openOnboarding: true, closeOnboardingRedirect: '/dashboard/education' }): Promise<Opened & { userId: string }> {
-      users += 1;
-      const minted = await postJson(h.app, '/api/v1/user/token', { email: `new.member${users}@acme.test`, uid: `uid-${users}` }, { authorization: `Bearer ${privateKey}` });
+    async function openWithToken(
+      options: Record<string, unknown> = { openOnboarding: true, closeOnboardingRedirect: '/dashboard/education' },
+      member = (users += 1),
+    ): Promise<Opened & { userId: string }> {
+      const minted = await postJson(h.app, '/api/v1/user/token', { email: `new.member${member}@acme.test`, uid: `uid-${member}` }, { authorization: `Bearer ${privateKey}` });
       assert.equal(minted.status, 200, await minted.clone().text());
       const { token, userID } = (await minted.json()) as { token: string; userID: string };
       const opened = await postJson(h.app, '/api/v1/flows', { userToken: token, ...options });
@@ -177,6 +179,32 @@ for (const dialect of dialects()) {
       assert.deepEqual([opened.flow.status, opened.flow.step.kind], ['succeeded', 'signed-in']);
       assert.equal(new URL(String(opened.flow.step['redirectUrl'])).searchParams.get('return_to'), '/dashboard/education');
       assert.equal((await codesOf(opened.userId)).length, 1);
+    });
+
+    it('asks a user who has MFA for the code first, then runs what is left of the onboarding', async () => {
+      assert.equal((await settings(EVERYTHING)).status, 200);
+      const member = (users += 1);
+      let first: Opened & { userId: string } = await openWithToken(undefined, member);
+      first = { ...first, flow: await answer(first, { kind: 'profile', values: { first_name: 'Lise', last_name: 'Meitner' } }) };
+      first = { ...first, flow: await answer(first, { kind: 'skip' }) };
+      const secret = secretOf(String(first.flow.step['uri']));
+      first = { ...first, flow: await answer(first, { kind: 'mfa', code: codeAt(secret, h.clock.now) }) };
+      assert.equal((await answer(first, { kind: 'acknowledge' })).step.kind, 'signed-in');
+
+      h.clock.advance(60_000);
+      let again: Opened & { userId: string } = await openWithToken(undefined, member);
+      assert.deepEqual([again.flow.step.kind, again.flow.step['method']], ['mfa', 'totp']);
+      assert.equal((await codesOf(again.userId)).length, 1, 'no new code before the MFA code');
+      again = { ...again, flow: await answer(again, { kind: 'mfa', code: codeAt(secret, h.clock.now) }) };
+      assert.equal(again.flow.step.kind, 'profile');
+      const fields = again.flow.step['fields'] as { name: string; value?: string }[];
+      assert.deepEqual(fields.slice(0, 2).map((field) => field.value), ['Lise', 'Meitner'], 'prefilled with what the last onboarding saved');
+      again = { ...again, flow: await answer(again, { kind: 'profile', values: { first_name: 'Lise', last_name: 'Meitner' } }) };
+      assert.equal(again.flow.step.kind, 'password-setup', 'still no password; MFA is not asked again');
+      const done = await answer(again, { kind: 'skip' });
+      assert.deepEqual([done.step.kind, new URL(String(done.step['redirectUrl'])).searchParams.get('return_to')], ['signed-in', '/dashboard/education']);
+      const code = await h.store.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256(String(new URL(String(done.step['redirectUrl'])).searchParams.get('code')))).executeTakeFirstOrThrow();
+      assert.equal(code.mfa_validated, 1);
     });
 
     it('refuses an onboarding input on a step that does not take it', async () => {

@@ -173,10 +173,9 @@ export class Onboarding {
 
   async #saveProfile(port: FlowPort, step: StepOf<'profile'>, proven: ProvenUser, values: Record<string, string>, signIn: (proven: ProvenUser) => Promise<FlowRecord>): Promise<FlowRecord> {
     const { record } = port;
-    const settings = await onboardingSettings(this.deps.db, record.row.tenant_id);
     // The fields the step showed, even if the tenant changed its settings since.
     const wanted = step.fields.map((field) => ({ name: field.name as ProfileFieldName, required: field.required }));
-    const checked = checkProfile(wanted.length > 0 ? wanted : settings.profile, values);
+    const checked = checkProfile(wanted, values);
     if ('errors' in checked) {
       const fields = step.fields.map((field) => ({ ...field, ...(values[field.name] !== undefined ? { value: values[field.name] } : {}) }));
       return port.commit({ step: { ...step, id: newStepId(), fields, errors: checked.errors }, state: record.state });
