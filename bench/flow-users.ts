@@ -18,6 +18,8 @@ export interface FlowUsersOptions {
   users: number;
   seconds: number;
   maxFlows: number;
+  /** Flows walked first for this long and not counted: the JIT's warm-up, not the server's pace. */
+  warmupSeconds?: number;
 }
 
 export interface FlowUsersResult {
@@ -38,6 +40,7 @@ interface Answer {
 const totp = new OTPAuth.TOTP({ digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(DEMO_TOTP_SECRET) });
 
 export async function runFlowUsers(options: FlowUsersOptions): Promise<FlowUsersResult> {
+  if (options.warmupSeconds) await runFlowUsers({ ...options, seconds: options.warmupSeconds, warmupSeconds: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: options.users });
   const base = new URL(options.base);
   const timings = Object.fromEntries(FLOW_STEPS.map((step) => [step, [] as number[]])) as Record<FlowStep, number[]>;

@@ -23,7 +23,7 @@ async function keywayFlows(seconds: number): Promise<FlowUsersResult> {
   const dataDir = freshDataDir();
   const keyway = await startKeywayDemo({ KEYWAY_DATA_DIR: dataDir, KEYWAY_RATE_LIMITS: 'off' });
   try {
-    return await runFlowUsers({ base: keyway.url, apiKey: keyway.apiKey, users: USERS, seconds, maxFlows: MAX_FLOWS });
+    return await runFlowUsers({ base: keyway.url, apiKey: keyway.apiKey, users: USERS, seconds, maxFlows: MAX_FLOWS, warmupSeconds: 1 });
   } finally {
     await stop(keyway.child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -35,7 +35,7 @@ async function ceilingFlows(seconds: number): Promise<FlowUsersResult> {
   const ceiling = await startUntil('node', ['--import', 'tsx', 'bench/ceiling-sqlite.ts', join(dataDir, 'ceiling.sqlite'), '--flows'], /^listening (\d+)/);
   const apiKey = ceiling.lines.map((line) => line.match(/^API key: (\S+)/)?.[1]).find(Boolean) as string;
   try {
-    return await runFlowUsers({ base: `http://127.0.0.1:${ceiling.match[1]}`, apiKey, users: USERS, seconds, maxFlows: MAX_FLOWS });
+    return await runFlowUsers({ base: `http://127.0.0.1:${ceiling.match[1]}`, apiKey, users: USERS, seconds, maxFlows: MAX_FLOWS, warmupSeconds: 1 });
   } finally {
     await stop(ceiling.child);
     rmSync(dataDir, { recursive: true, force: true });

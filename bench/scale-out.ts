@@ -16,6 +16,7 @@ import { startKeywayCluster, stop } from './processes.js';
 const SECONDS = Number(process.argv[2] ?? process.env['BENCH_SECONDS'] ?? 8);
 const PIN = process.env['BENCH_PIN'] === '1';
 const MAX_FLOWS = 50_000;
+const WARMUP_SECONDS = 1;
 
 interface Throughput {
   links: number;
@@ -29,8 +30,12 @@ async function throughput(server: string, count: number): Promise<Throughput> {
   const database = await freshDatabase(server);
   const cluster = await startKeywayCluster(database.url, count, { KEYWAY_RATE_LIMITS: 'off' }, PIN ? (index) => ['taskset', '-c', String(index % cpus().length), 'node'] : undefined);
   try {
-    const links = await Promise.all(cluster.instances.map((instance) => loadLinks(instance.url, cluster.apiKey, SECONDS, CONNECTIONS / count)));
-    const flows = await Promise.all(cluster.instances.map((instance) => runFlowUsers({ base: instance.url, apiKey: cluster.apiKey, users: CONNECTIONS / count, seconds: SECONDS, maxFlows: MAX_FLOWS / count })));
+    const linkLoads = (seconds: number) => Promise.all(cluster.instances.map((instance) => loadLinks(instance.url, cluster.apiKey, seconds, CONNECTIONS / count)));
+    await linkLoads(WARMUP_SECONDS);
+    const links = await linkLoads(SECONDS);
+    const flows = await Promise.all(cluster.instances.map((instance) =>
+      runFlowUsers({ base: instance.url, apiKey: cluster.apiKey, users: CONNECTIONS / count, seconds: SECONDS, maxFlows: MAX_FLOWS / count, warmupSeconds: WARMUP_SECONDS }),
+    ));
     return {
       links: links.reduce((sum, load) => sum + load.rps, 0),
       flows: flows.reduce((sum, result) => sum + result.flowsPerSecond, 0),

@@ -14,7 +14,7 @@ import { percentile } from './stats.js';
 
 const STREAMS = Math.min(Number(process.argv[2] ?? 1000), 1000);
 const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 10);
-const CHANGES = 50;
+const CHANGES = Number(process.env['BENCH_CHANGES'] ?? 50);
 /** A change that has not arrived by then counts as lost, and the run goes on. */
 const CHANGE_TIMEOUT_MS = 5000;
 
@@ -92,7 +92,7 @@ async function measure(streamsOn: KeywayInstance, changesOn: KeywayInstance, api
     const index = Math.floor((change * flows.length) / CHANGES);
     const flow = flows[index] as Opened;
     // Changes come at random moments, not in step with the poll that delivered the last one.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 250));
     let timer: NodeJS.Timeout | undefined;
     const arrived = new Promise<number | undefined>((resolve) => {
       arrivals.set(index, resolve);
