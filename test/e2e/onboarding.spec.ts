@@ -114,6 +114,7 @@ test('openOnboarding=true: profile, password and MFA set-up in the wizard, then 
   await page.getByRole('button', { name: 'Continue' }).click();
   // The browser's rule says no before the server is asked; the server says the same in its own words.
   await expect(page.getByText('This value is not in the expected format.')).toBeVisible();
+  await shot('1b-profile-refused');
   await page.getByRole('textbox', { name: 'Phone number' }).fill('+4368120265807');
   await page.getByRole('button', { name: 'Continue' }).click();
 
