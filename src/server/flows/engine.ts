@@ -307,13 +307,18 @@ export class FlowEngine {
     const row = await db.selectFrom('flows').selectAll().where('token_hash', '=', sha256(flowToken)).executeTakeFirst();
     if (!row) throw new ApiError(401, 'invalid_token', 'The flow token is not valid.');
     if (this.#clock() > row.expires_at + (this.#options.readGraceMs ?? 60 * 60 * 1000)) throw new ApiError(401, 'token_expired', 'The flow token has expired.');
-    return this.#settle(row.id);
+    return this.#settleRow(row);
   }
 
   /** Reads a flow and brings it up to date: expired flows fail, QR codes about to expire are replaced. */
   async #settle(flowId: string): Promise<FlowRecord> {
+    return this.#settleRow(await this.#options.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow());
+  }
+
+  /** `#settle` for a row just read (by its token), so a step reads it once. */
+  async #settleRow(row: FlowTable): Promise<FlowRecord> {
     const { db } = this.#options.store;
-    const row = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow();
+    const flowId = row.id;
     const link = await db.selectFrom('links').selectAll().where('id', '=', row.link_id).executeTakeFirstOrThrow();
     const record = decodeFlow(row, link, this.#options.sealer);
     const now = this.#clock();
