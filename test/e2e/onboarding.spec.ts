@@ -158,3 +158,17 @@ test('openOnboarding=true: profile, password and MFA set-up in the wizard, then 
     true,
   ]);
 });
+
+test('closing the onboarding (Cancel on the profile) still signs the user in and lands on closeOnboardingRedirect', async ({ page, request }) => {
+  page.setDefaultTimeout(8000);
+  const saved = await request.put(`${keyway.url}/api/v1/settings/onboarding`, { headers: { 'x-api-key': apiKey }, data: { profile: [{ name: 'first_name', required: true }], password: 'optional', mfa: 'off' } });
+  expect(saved.status()).toBe(200);
+  const minted = await request.post(`${keyway.url}/api/v1/user/token`, { headers: { authorization: `Bearer ${privateTokenKey}` }, data: { email: 'pierre@acme.test', uid: 'pierre-uid-1' } });
+  const { token } = (await minted.json()) as { token: string };
+
+  await page.goto(`${keyway.url}/login/?token=${token}&openOnboarding=true&closeOnboardingRedirect=/dashboard/education`);
+  await expect(page.getByRole('heading', { name: 'Complete your profile' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForURL(`${appUrl}/dashboard/education`);
+  await expect(page.getByText('Signed in as pierre  (pierre@acme.test) at /dashboard/education')).toBeVisible();
+});

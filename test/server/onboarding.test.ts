@@ -161,6 +161,43 @@ for (const dialect of dialects()) {
       assert.equal(refused.error.code, 'skip_unavailable');
     });
 
+    it('signs the user in when they close the onboarding (seed 002), without the parts left, and lands on closeOnboardingRedirect', async () => {
+      assert.equal((await settings(EVERYTHING)).status, 200);
+      const opened = await openWithToken();
+      assert.equal(opened.flow.step.kind, 'profile');
+      const closed = await answer(opened, { kind: 'cancel' });
+      assert.deepEqual([closed.status, closed.step.kind], ['succeeded', 'signed-in']);
+      assert.equal(new URL(String(closed.step['redirectUrl'])).searchParams.get('return_to'), '/dashboard/education');
+      const user = await userRow(opened.userId);
+      assert.deepEqual([user.last_name, user.has_password, user.mfa_enabled], ['', 0, 0], 'nothing of the onboarding was saved');
+      assert.equal((await codesOf(opened.userId)).length, 1);
+
+      let skipped: Opened & { userId: string } = await openWithToken();
+      skipped = { ...skipped, flow: await answer(skipped, { kind: 'profile', values: { first_name: 'Ada', last_name: 'Byron' } }) };
+      skipped = { ...skipped, flow: await answer(skipped, { kind: 'skip' }) };
+      assert.equal(skipped.flow.step.kind, 'mfa-setup');
+      assert.equal((await answer(skipped, { kind: 'cancel' })).status, 'succeeded', 'an optional MFA set-up closes too');
+    });
+
+    it('ends the sign-in when the user closes the onboarding before a part the tenant made mandatory', async () => {
+      assert.equal((await settings({ profile: [{ name: 'first_name', required: true }], password: 'required', mfa: 'off' })).status, 200);
+      const beforePassword = await openWithToken();
+      const cancelled = await answer(beforePassword, { kind: 'cancel' });
+      assert.deepEqual([cancelled.status, cancelled.step['reason']], ['failed', 'user_cancelled']);
+      assert.equal((await codesOf(beforePassword.userId)).length, 0);
+
+      assert.equal((await settings({ profile: [{ name: 'first_name', required: true }], password: 'optional', mfa: 'off' })).status, 200);
+      await h.app.request('/api/v1/settings/mfa', { method: 'PUT', headers: { 'x-api-key': h.apiKey, 'content-type': 'application/json' }, body: '{"required":true}' });
+      try {
+        const beforeMfa = await openWithToken();
+        assert.equal(beforeMfa.flow.step.kind, 'profile');
+        assert.equal((await answer(beforeMfa, { kind: 'cancel' })).status, 'failed', 'MFA the tenant requires is still ahead');
+        assert.equal((await codesOf(beforeMfa.userId)).length, 0);
+      } finally {
+        await h.app.request('/api/v1/settings/mfa', { method: 'PUT', headers: { 'x-api-key': h.apiKey, 'content-type': 'application/json' }, body: '{"required":false}' });
+      }
+    });
+
     it('sets MFA up without a skip when the tenant requires MFA, even with MFA off in the onboarding', async () => {
       assert.equal((await settings({ profile: [], password: 'off', mfa: 'off' })).status, 200);
       await h.app.request('/api/v1/settings/mfa', { method: 'PUT', headers: { 'x-api-key': h.apiKey, 'content-type': 'application/json' }, body: '{"required":true}' });

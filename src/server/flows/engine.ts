@@ -151,9 +151,11 @@ export class FlowEngine {
   }
 
   async #apply(record: FlowRecord, input: StepInput, address: string): Promise<FlowRecord> {
-    if (record.link.type === 'signin' && input.kind !== 'cancel' && input.kind !== 'providers') {
+    if (record.link.type === 'signin' && input.kind !== 'providers') {
       const port = { record, commit: (change: Change, extra?: Extra) => this.#commit(record, change, extra), fail: (reason: FailureCode) => this.#fail(record, reason) };
-      return this.#options.signIn.apply(port, input, address);
+      if (input.kind !== 'cancel') return this.#options.signIn.apply(port, input, address);
+      const closed = await this.#options.signIn.closeOnboarding(port);
+      if (closed) return closed;
     }
     switch (input.kind) {
       case 'cancel':

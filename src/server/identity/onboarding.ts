@@ -171,6 +171,34 @@ export class Onboarding {
     throw new ApiError(422, 'input_mismatch', `A "${input.kind}" input does not answer a "${step.kind}" step.`);
   }
 
+  /**
+   * Seed 002: a user who closes the onboarding is still signed in and lands on the return path. Not
+   * past a part the tenant made mandatory (a required password, MFA set-up it requires): closing
+   * there ends the sign-in, as cancelling any other step does. Undefined when closing is refused.
+   */
+  async close(port: FlowPort, signIn: (proven: ProvenUser) => Promise<FlowRecord>): Promise<FlowRecord | undefined> {
+    const { record } = port;
+    const proven = record.state.adapter['proven'] as ProvenUser | undefined;
+    if (!proven?.onboarding) return undefined;
+    const step = record.step;
+    const closable = step.kind === 'profile' || (step.kind === 'password-setup' && step.optional) || (step.kind === 'mfa-setup' && step.canSkip === true);
+    if (!closable || (await this.#mandatoryAhead(record.row.tenant_id, proven))) return undefined;
+    return signIn({ ...proven, onboarding: [] });
+  }
+
+  /** Whether a part still to come may not be left out: a required password, or MFA the tenant or its onboarding requires. */
+  async #mandatoryAhead(tenantId: string, proven: ProvenUser): Promise<boolean> {
+    const { db } = this.deps;
+    const settings = await onboardingSettings(db, tenantId);
+    const tenant = await db.selectFrom('tenants').select('require_mfa').where('id', '=', tenantId).executeTakeFirstOrThrow();
+    const user = await db.selectFrom('users').select(['has_password', 'mfa_enabled']).where('id', '=', proven.userId).executeTakeFirstOrThrow();
+    return (proven.onboarding ?? []).some((stage) => {
+      if (stage === 'password') return settings.password === 'required' && user.has_password !== 1;
+      if (stage === 'mfa') return user.mfa_enabled !== 1 && (settings.mfa === 'required' || tenant.require_mfa === 1);
+      return false;
+    });
+  }
+
   async #saveProfile(port: FlowPort, step: StepOf<'profile'>, proven: ProvenUser, values: Record<string, string>, signIn: (proven: ProvenUser) => Promise<FlowRecord>): Promise<FlowRecord> {
     const { record } = port;
     // The fields the step showed, even if the tenant changed its settings since.

@@ -159,6 +159,11 @@ export class SignInFlow {
     }
   }
 
+  /** Cancel on an onboarding step: the sign-in completes without the parts left, when the tenant allows it (see Onboarding.close). */
+  closeOnboarding(port: FlowPort): Promise<FlowRecord | undefined> {
+    return this.#onboarding.close(port, this.#completion(port));
+  }
+
   /**
    * Sends a code (and a magic link) to the address, if it belongs to an active user. The answer is
    * the same step either way, so the step does not tell who has an account.

@@ -382,6 +382,8 @@ export class KeywayWizard extends KeywayElement {
   private async cancel(step: Step): Promise<void> {
     const input: StepInput = { kind: 'cancel', stepId: step.id };
     await this.run({ type: 'submit', input });
+    // Closing a sign-in's onboarding still signs the user in (seed 002): that is no exit.
+    if (this.view?.type === 'flow' && this.view.flow.status === 'succeeded') return;
     const flowId = this.view?.type === 'flow' ? this.view.flow.id : '';
     this.post('exit', {});
     this.emit(new KeywayExitEvent({ flowId }));
