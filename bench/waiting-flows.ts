@@ -8,6 +8,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { EVENTS_POLL_MS } from '../src/server/routes/flow-events.js';
 import { benchPostgresUrl, freshDatabase } from './postgres.js';
 import { freshDataDir, startKeywayCluster, startKeywayDemo, stop, type KeywayInstance } from './processes.js';
 import { percentile } from './stats.js';
@@ -119,7 +120,7 @@ async function onSqlite(): Promise<string> {
   const dataDir = freshDataDir();
   const keyway = await startKeywayDemo({ KEYWAY_DATA_DIR: dataDir, KEYWAY_RATE_LIMITS: 'off' });
   try {
-    return describe('SQLite, one instance (shared poll every 250 ms)', await measure(keyway, keyway, keyway.apiKey));
+    return describe(`SQLite, one instance (shared poll every ${EVENTS_POLL_MS} ms)`, await measure(keyway, keyway, keyway.apiKey));
   } finally {
     await stop(keyway.child);
     rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { FlowChangeFeed } from '../store/flow-change-feed.js';
 import type { Database } from '../store/schema.js';
 
 /** One query answers this many streams; PostgreSQL and SQLite both take lists far longer. */
-const IDS_PER_QUERY = 500;
+const IDS_PER_QUERY = 1000;
 
 /**
  * While the change feed is live, changes arrive as notifications and the poll only has to catch

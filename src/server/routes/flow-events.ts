@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from '../store/unavailable.js';
 
 // One shared query per poll serves every stream of the instance, so polling often costs little.
 // It is the mechanism on SQLite and the fallback on PostgreSQL while the change listener is down.
-export const EVENTS_POLL_MS = 250;
+export const EVENTS_POLL_MS = 200;
 const HEARTBEAT_MS = 15_000;
 /** Streams end after this long; clients reconnect, which re-checks the token. */
 const MAX_STREAM_MS = 10 * 60 * 1000;
