@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { obviousPrivateDestination } from '../security/outbound.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
+import { insertReused } from '../store/reused-query.js';
 import { parseJsonBody } from '../validate.js';
 
 /** Links must outlive the request and not outlive a day: long-lived links are standing credentials. */
@@ -60,30 +61,27 @@ export function linkRoutes(services: Services): Hono<AppEnv> {
     }
 
     const token = newToken();
-    await services.store.db
-      .insertInto('links')
-      .values({
-        id: newId(),
-        tenant_id: tenantId,
-        token_hash: sha256(token),
-        type: request.type,
-        providers_json: JSON.stringify(providers),
-        api_url: request.api_url,
-        success_redirect_url: request.success_redirect_url ?? null,
-        failure_redirect_url: request.failure_redirect_url ?? null,
-        notify_url: request.notify_url ?? null,
-        name: request.name ?? null,
-        reconnect_account: request.reconnect_account ?? null,
-        origins_json: JSON.stringify(request.origins ?? defaultOrigins(request)),
-        locale: request.locale ?? null,
-        expires_at: expiresAt,
-        created_at: now,
-        used_at: null,
-        notify_on_expiry: request.notify_on_expiry ? 1 : 0,
-        expiry_reported_at: null,
-        new_link_url: request.new_link_url ?? null,
-      })
-      .execute();
+    await insertReused(services.store.db, 'links', {
+      id: newId(),
+      tenant_id: tenantId,
+      token_hash: sha256(token),
+      type: request.type,
+      providers_json: JSON.stringify(providers),
+      api_url: request.api_url,
+      success_redirect_url: request.success_redirect_url ?? null,
+      failure_redirect_url: request.failure_redirect_url ?? null,
+      notify_url: request.notify_url ?? null,
+      name: request.name ?? null,
+      reconnect_account: request.reconnect_account ?? null,
+      origins_json: JSON.stringify(request.origins ?? defaultOrigins(request)),
+      locale: request.locale ?? null,
+      expires_at: expiresAt,
+      created_at: now,
+      used_at: null,
+      notify_on_expiry: request.notify_on_expiry ? 1 : 0,
+      expiry_reported_at: null,
+      new_link_url: request.new_link_url ?? null,
+    });
     // A tenant with its own domain gets links on it (same scheme as Keyway's public URL).
     const brand = await brandOfTenant(services.store.db, tenantId);
     const base = brand?.domain ? `${new URL(services.publicUrl).protocol}//${brand.domain}` : services.publicUrl;
