@@ -51,6 +51,23 @@ export const SERVER_WORDS = {
   'password.error.repetitive': 'The password is a repetition or a run of characters; choose another.',
   'password.error.contains_email': 'The password must not contain your email address.',
 
+  'profile.first_name.label': 'First name',
+  'profile.first_name.label_optional': 'First name (optional)',
+  'profile.last_name.label': 'Last name',
+  'profile.last_name.label_optional': 'Last name (optional)',
+  'profile.phone_number.label': 'Phone number',
+  'profile.phone_number.label_optional': 'Phone number (optional)',
+  'profile.phone_number.hint': 'In international format, such as +4368120265807.',
+  'profile.timezone.label': 'Time zone',
+  'profile.timezone.label_optional': 'Time zone (optional)',
+  'profile.error.name_invalid': 'Use at most 100 characters, with no control characters.',
+  'profile.first_name.missing': 'Enter your first name.',
+  'profile.last_name.missing': 'Enter your last name.',
+  'profile.phone_number.invalid': 'Enter the number in international format: a + and 7 to 15 digits, such as +4368120265807.',
+  'profile.phone_number.missing': 'Enter your phone number.',
+  'profile.timezone.invalid': 'Choose a time zone from the list.',
+  'profile.timezone.missing': 'Choose your time zone.',
+
   'qr.help': 'Scan the code with your phone’s camera, then confirm on the page that opens. If you cannot scan, open {url} on your phone and type the code. The code changes every few seconds; {provider} is never told your password.',
 
   'failure.link_expired.message': 'This link has expired. Ask the app for a new one.',

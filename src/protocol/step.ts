@@ -126,6 +126,8 @@ export const ProfileStep = z.object({
   fields: z.array(Field),
   /** Why a value was refused, by field name. */
   errors: z.optional(z.record(z.string(), z.string())),
+  /** Keys of the errors, by field name. */
+  i18n: z.optional(z.object({ errors: z.optional(z.record(z.string(), MessageRef)) })),
 });
 
 /** Onboarding: a password for a user who has none; a `password` input sets it, `skip` goes on when `optional`. */
@@ -139,6 +141,7 @@ export const PasswordSetupStep = z.object({
   optional: z.boolean(),
   /** Why the last password was refused. */
   error: z.optional(z.string()),
+  i18n: textKeys('error'),
 });
 
 /** MFA was just set up: the recovery codes, shown this once; an `acknowledge` input goes on. */

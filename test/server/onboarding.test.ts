@@ -109,6 +109,13 @@ for (const dialect of dialects()) {
       assert.equal(refused.step.kind, 'profile');
       assert.deepEqual(Object.keys(refused.step['errors'] as object).sort(), ['first_name', 'phone_number', 'timezone']);
       assert.match(String((refused.step['errors'] as Record<string, string>)['phone_number']), /international format/);
+      assert.deepEqual(refused.step['i18n'], { errors: { first_name: { key: 'profile.first_name.missing' }, phone_number: { key: 'profile.phone_number.invalid' }, timezone: { key: 'profile.timezone.invalid' } } }, 'the wizard words them by key');
+      assert.deepEqual((refused.step['fields'] as { i18n?: unknown }[]).map((field) => field.i18n), [
+        { label: { key: 'profile.first_name.label' } },
+        { label: { key: 'profile.last_name.label' } },
+        { label: { key: 'profile.phone_number.label_optional' }, hint: { key: 'profile.phone_number.hint' } },
+        { label: { key: 'profile.timezone.label_optional' } },
+      ]);
       assert.equal((await userRow(userId)).last_name, '', 'a refused profile saves nothing');
       opened = { ...opened, flow: refused };
       const unknownField = await answer(opened, { kind: 'profile', values: { first_name: 'Marie', email: 'x@y.z' } }, 422);
@@ -122,6 +129,7 @@ for (const dialect of dialects()) {
       const weak = await answer(opened, { kind: 'password', password: 'password1234' });
       assert.equal(weak.step.kind, 'password-setup');
       assert.match(String(weak.step['error']), /common passwords/);
+      assert.deepEqual(weak.step['i18n'], { error: { key: 'password.error.common' } });
       opened = { ...opened, flow: weak };
       opened = { ...opened, flow: await answer(opened, { kind: 'password', password: 'correct horse battery staple' }) };
       const withPassword = await userRow(userId);

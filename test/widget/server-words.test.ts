@@ -132,4 +132,38 @@ describe('server words', () => {
     expect(words).to.contain('Zu viele falsche Codes');
     expect(words).not.to.contain(SERVER_WORDS['failure.mfa_locked.message']);
   });
+
+  it('shows the onboarding profile’s labels, hint and errors in German', async () => {
+    const profile: StepOf<'profile'> = {
+      kind: 'profile',
+      id: 'step-profile-de',
+      appName: 'Acme CRM',
+      fields: [
+        { name: 'first_name', label: 'First name', type: 'text', required: true, i18n: { label: { key: 'profile.first_name.label' } } },
+        { name: 'phone_number', label: 'Phone number (optional)', hint: SERVER_WORDS['profile.phone_number.hint'], type: 'text', required: false, i18n: { label: { key: 'profile.phone_number.label_optional' }, hint: { key: 'profile.phone_number.hint' } } },
+      ],
+      errors: { first_name: SERVER_WORDS['profile.first_name.missing'] },
+      i18n: { errors: { first_name: { key: 'profile.first_name.missing' } } },
+    };
+    const root = (await shownStep(await germanWizard(profile), 'keyway-profile')).shadowRoot!;
+    expect([...root.querySelectorAll('label.label')].map((label) => label.textContent!.trim())).to.deep.equal(['Vorname', 'Telefonnummer (optional)']);
+    expect(root.querySelector('#field-phone_number-hint')!.textContent).to.equal('Im internationalen Format, zum Beispiel +4368120265807.');
+    expect(root.querySelector('#field-first_name-error')!.textContent).to.equal('Geben Sie Ihren Vornamen ein.');
+  });
+
+  it('shows the onboarding password step’s refusal in German', async () => {
+    const password: StepOf<'password-setup'> = {
+      kind: 'password-setup',
+      id: 'step-password-de',
+      appName: 'Acme CRM',
+      username: 'marie@acme.test',
+      minLength: 12,
+      optional: true,
+      error: SERVER_WORDS['password.error.common'],
+      i18n: { error: { key: 'password.error.common' } },
+    };
+    const words = wordsOf((await shownStep(await germanWizard(password), 'keyway-password-setup')).shadowRoot!).join('\n');
+    expect(words).to.contain('eines der häufigsten Passwörter');
+    expect(words).not.to.contain(SERVER_WORDS['password.error.common']);
+  });
 });

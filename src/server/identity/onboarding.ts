@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import * as z from 'zod/mini';
-import type { Field, OnboardingMode, OnboardingProfileField, ProfileFieldName, Step, StepInput, StepOf } from '../../protocol/index.js';
+import type { Field, OnboardingMode, OnboardingProfileField, ProfileFieldName, ServerWordKey, Step, StepInput, StepOf } from '../../protocol/index.js';
 import { PASSWORD_LENGTH, PersonName, PhoneNumber, TimeZone } from '../../protocol/index.js';
 import { ApiError } from '../errors.js';
+import { fieldErrors, texts } from '../i18n/words.js';
 import type { FlowRecord } from '../flows/flow-record.js';
 import { newStepId } from '../flows/step-rules.js';
 import type { Database, UserTable } from '../store/schema.js';
@@ -22,12 +23,14 @@ type OnboardingPlan = Pick<MfaPlan, 'step' | 'state'> & { challenge?: MfaPlan['c
 type ProfileColumn = Extract<keyof UserTable, ProfileFieldName>;
 
 interface ProfileFieldRule {
-  field: Omit<Field, 'required' | 'value'>;
+  /** The field without its words, which `profileFields` adds by key. */
+  field: Omit<Field, 'label' | 'hint' | 'required' | 'value'>;
   schema: z.ZodMiniType<string>;
+  hint?: ServerWordKey;
   /** What the user reads when the value is refused. */
-  invalid: string;
+  invalid: ServerWordKey;
   /** Empty but required. */
-  missing: string;
+  missing: ServerWordKey;
 }
 
 /** Every zone this runtime knows, plus UTC, which Intl leaves out of the list but accepts. */
@@ -38,28 +41,29 @@ function timeZoneOptions(): { value: string; label: string }[] {
 
 const PROFILE_FIELDS: Record<ProfileFieldName, ProfileFieldRule> = {
   first_name: {
-    field: { name: 'first_name', label: 'First name', type: 'text', autocomplete: 'given-name', maxLength: 100 },
+    field: { name: 'first_name', type: 'text', autocomplete: 'given-name', maxLength: 100 },
     schema: PersonName,
-    invalid: 'Use at most 100 characters, with no control characters.',
-    missing: 'Enter your first name.',
+    invalid: 'profile.error.name_invalid',
+    missing: 'profile.first_name.missing',
   },
   last_name: {
-    field: { name: 'last_name', label: 'Last name', type: 'text', autocomplete: 'family-name', maxLength: 100 },
+    field: { name: 'last_name', type: 'text', autocomplete: 'family-name', maxLength: 100 },
     schema: PersonName,
-    invalid: 'Use at most 100 characters, with no control characters.',
-    missing: 'Enter your last name.',
+    invalid: 'profile.error.name_invalid',
+    missing: 'profile.last_name.missing',
   },
   phone_number: {
-    field: { name: 'phone_number', label: 'Phone number', type: 'text', autocomplete: 'tel', pattern: '\\+[1-9][0-9]{6,14}', maxLength: 16, hint: 'In international format, such as +4368120265807.' },
+    field: { name: 'phone_number', type: 'text', autocomplete: 'tel', pattern: '\\+[1-9][0-9]{6,14}', maxLength: 16 },
     schema: PhoneNumber,
-    invalid: 'Enter the number in international format: a + and 7 to 15 digits, such as +4368120265807.',
-    missing: 'Enter your phone number.',
+    hint: 'profile.phone_number.hint',
+    invalid: 'profile.phone_number.invalid',
+    missing: 'profile.phone_number.missing',
   },
   timezone: {
-    field: { name: 'timezone', label: 'Time zone', type: 'select', get options() { return timeZoneOptions(); } },
+    field: { name: 'timezone', type: 'select', get options() { return timeZoneOptions(); } },
     schema: TimeZone,
-    invalid: 'Choose a time zone from the list.',
-    missing: 'Choose your time zone.',
+    invalid: 'profile.timezone.invalid',
+    missing: 'profile.timezone.missing',
   },
 };
 
@@ -71,16 +75,17 @@ function profileFields(wanted: readonly OnboardingProfileField[], user: Pick<Use
     const options = rule.field.options;
     // A stored zone this runtime does not list still shows, rather than vanish from the select.
     const withCurrent = options && current && !options.some((option) => option.value === current) ? { options: [{ value: current, label: current }, ...options] } : {};
-    const label = required ? rule.field.label : `${rule.field.label} (optional)`;
-    return { ...rule.field, label, ...withCurrent, required, ...(current ? { value: current } : {}) };
+    const label: ServerWordKey = required ? `profile.${name}.label` : `profile.${name}.label_optional`;
+    const words = rule.hint ? texts({ label, hint: rule.hint }) : texts({ label });
+    return { ...rule.field, ...words, ...withCurrent, required, ...(current ? { value: current } : {}) };
   });
 }
 
 /** The columns to write, or the user-facing reason each refused field was refused. */
-export function checkProfile(wanted: readonly OnboardingProfileField[], values: Record<string, string>): { changes: Partial<Pick<UserTable, ProfileColumn>> } | { errors: Record<string, string> } {
+export function checkProfile(wanted: readonly OnboardingProfileField[], values: Record<string, string>): { changes: Partial<Pick<UserTable, ProfileColumn>> } | { errors: Record<string, ServerWordKey> } {
   const unknown = Object.keys(values).filter((name) => !wanted.some((field) => field.name === name));
   if (unknown.length > 0) throw new ApiError(422, 'invalid_request', `Unknown fields: ${unknown.join(', ')}.`);
-  const errors: Record<string, string> = {};
+  const errors: Record<string, ServerWordKey> = {};
   const changes: Partial<Record<ProfileColumn, string | null>> = {};
   for (const { name, required } of wanted) {
     const rule = PROFILE_FIELDS[name];
@@ -206,7 +211,8 @@ export class Onboarding {
     const checked = checkProfile(wanted, values);
     if ('errors' in checked) {
       const fields = step.fields.map((field) => ({ ...field, ...(values[field.name] !== undefined ? { value: values[field.name] } : {}) }));
-      return port.commit({ step: { ...step, id: newStepId(), fields, errors: checked.errors }, state: record.state });
+      const { errors, errorKeys } = fieldErrors(checked.errors);
+      return port.commit({ step: { ...step, id: newStepId(), fields, errors, i18n: { errors: errorKeys } }, state: record.state });
     }
     await this.deps.db.updateTable('users').set({ ...checked.changes, updated_at: this.deps.clock() }).where('id', '=', proven.userId).where('tenant_id', '=', record.row.tenant_id).execute();
     return this.next(port, proven, signIn);
@@ -218,7 +224,7 @@ export class Onboarding {
       await this.deps.passwords.setPassword(record.row.tenant_id, proven.userId, password, this.deps.clock());
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'password_rejected') throw error;
-      return port.commit({ step: { ...step, id: newStepId(), error: error.message }, state: record.state });
+      return port.commit({ step: { ...step, id: newStepId(), error: error.message, ...(error.i18n ? { i18n: { error: error.i18n } } : {}) }, state: record.state });
     }
     return this.next(port, proven, signIn);
   }

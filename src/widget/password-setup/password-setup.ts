@@ -4,7 +4,7 @@ import type { Field, StepOf } from '../../protocol/index.js';
 import { styles as formStyles } from '../credentials/credentials.styles.js';
 import { renderField } from '../credentials/field.render.js';
 import { KeywaySubmitEvent } from '../events/submit.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 import { customElement } from '../internal/keyway-element.js';
 import { tOnboarding } from '../internal/onboarding-words.js';
 import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
@@ -67,7 +67,7 @@ export class KeywayPasswordSetup extends StepElement<StepOf<'password-setup'>> {
       autocomplete: 'new-password',
       hint: tOnboarding('passwordSetup.hint', { min: step.minLength }),
     };
-    const error = this.tooShort ? tOnboarding('passwordSetup.tooShort', { min: step.minLength }) : this.edited ? undefined : step.error;
+    const error = this.tooShort ? tOnboarding('passwordSetup.tooShort', { min: step.minLength }) : this.edited || !step.error ? undefined : tServer(step.error, step.i18n?.error);
     return html`
       <div part="base">
         <div role="heading" aria-level=${this.headingLevel} class="heading" part="heading" tabindex="-1" data-step-heading>${tOnboarding('passwordSetup.heading')}</div>

@@ -7,7 +7,7 @@ import { controlId, renderField } from '../credentials/field.render.js';
 import { credentialValues, ruleMessage } from '../credentials/rules.js';
 import { styles as formStyles } from '../credentials/credentials.styles.js';
 import { KeywaySubmitEvent } from '../events/submit.js';
-import { t } from '../i18n/localize.js';
+import { t, tServer } from '../i18n/localize.js';
 import { customElement } from '../internal/keyway-element.js';
 import { tOnboarding } from '../internal/onboarding-words.js';
 import { fieldStyles, sharedStyles } from '../internal/shared.styles.js';
@@ -107,7 +107,8 @@ export class KeywayProfile extends StepElement<StepOf<'profile'>> {
   private errorFor(field: Field): string | undefined {
     const rule = this.clientErrors[field.name];
     if (rule) return ruleMessage(rule, field);
-    return this.edited.has(field.name) ? undefined : this.step?.errors?.[field.name];
+    const refused = this.edited.has(field.name) ? undefined : this.step?.errors?.[field.name];
+    return refused === undefined ? undefined : tServer(refused, this.step?.i18n?.errors?.[field.name]);
   }
 
   private control(name: string): Control | null {

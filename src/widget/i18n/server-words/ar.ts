@@ -51,6 +51,23 @@ export default {
   'password.error.repetitive': 'كلمة المرور هذه تكرار أو تسلسل من الأحرف؛ اختر غيرها.',
   'password.error.contains_email': 'يجب ألا تحتوي كلمة المرور على عنوان بريدك الإلكتروني.',
 
+  'profile.first_name.label': 'الاسم الأول',
+  'profile.first_name.label_optional': 'الاسم الأول (اختياري)',
+  'profile.last_name.label': 'اسم العائلة',
+  'profile.last_name.label_optional': 'اسم العائلة (اختياري)',
+  'profile.phone_number.label': 'رقم الهاتف',
+  'profile.phone_number.label_optional': 'رقم الهاتف (اختياري)',
+  'profile.phone_number.hint': 'بالصيغة الدولية، مثل ⁦+4368120265807⁩.',
+  'profile.timezone.label': 'المنطقة الزمنية',
+  'profile.timezone.label_optional': 'المنطقة الزمنية (اختياري)',
+  'profile.error.name_invalid': 'استخدم 100 حرف على الأكثر، دون أحرف تحكم.',
+  'profile.first_name.missing': 'أدخل اسمك الأول.',
+  'profile.last_name.missing': 'أدخل اسم عائلتك.',
+  'profile.phone_number.invalid': 'أدخل الرقم بالصيغة الدولية: علامة + ثم من 7 إلى 15 رقمًا، مثل ⁦+4368120265807⁩.',
+  'profile.phone_number.missing': 'أدخل رقم هاتفك.',
+  'profile.timezone.invalid': 'اختر منطقة زمنية من القائمة.',
+  'profile.timezone.missing': 'اختر منطقتك الزمنية.',
+
   'qr.help': 'امسح الرمز بكاميرا هاتفك، ثم أكّد في الصفحة التي تُفتح. إن تعذّر المسح، افتح {url} على هاتفك واكتب الرمز. يتغيّر الرمز كل بضع ثوانٍ، ولا يطّلع {provider} على كلمة مرورك أبدًا.',
 
   'failure.link_expired.message': 'انتهت صلاحية هذا الرابط. اطلب رابطًا جديدًا من التطبيق.',

@@ -49,6 +49,23 @@ export default {
   'password.error.repetitive': 'Das Passwort ist eine Wiederholung oder eine Zeichenfolge. Wählen Sie ein anderes.',
   'password.error.contains_email': 'Das Passwort darf Ihre E-Mail-Adresse nicht enthalten.',
 
+  'profile.first_name.label': 'Vorname',
+  'profile.first_name.label_optional': 'Vorname (optional)',
+  'profile.last_name.label': 'Nachname',
+  'profile.last_name.label_optional': 'Nachname (optional)',
+  'profile.phone_number.label': 'Telefonnummer',
+  'profile.phone_number.label_optional': 'Telefonnummer (optional)',
+  'profile.phone_number.hint': 'Im internationalen Format, zum Beispiel +4368120265807.',
+  'profile.timezone.label': 'Zeitzone',
+  'profile.timezone.label_optional': 'Zeitzone (optional)',
+  'profile.error.name_invalid': 'Höchstens 100 Zeichen, ohne Steuerzeichen.',
+  'profile.first_name.missing': 'Geben Sie Ihren Vornamen ein.',
+  'profile.last_name.missing': 'Geben Sie Ihren Nachnamen ein.',
+  'profile.phone_number.invalid': 'Geben Sie die Nummer im internationalen Format ein: ein + und 7 bis 15 Ziffern, zum Beispiel +4368120265807.',
+  'profile.phone_number.missing': 'Geben Sie Ihre Telefonnummer ein.',
+  'profile.timezone.invalid': 'Wählen Sie eine Zeitzone aus der Liste.',
+  'profile.timezone.missing': 'Wählen Sie Ihre Zeitzone.',
+
   'qr.help': 'Scannen Sie den Code mit der Kamera Ihres Smartphones und bestätigen Sie auf der Seite, die sich öffnet. Falls das Scannen nicht klappt, öffnen Sie {url} auf Ihrem Smartphone und geben Sie den Code ein. Der Code ändert sich alle paar Sekunden; {provider} erfährt Ihr Passwort nie.',
 
   'failure.link_expired.message': 'Dieser Link ist abgelaufen. Fordern Sie in der App einen neuen an.',

@@ -48,6 +48,23 @@ export default {
   'password.error.repetitive': 'La contraseña es una repetición o una serie de caracteres; elige otra.',
   'password.error.contains_email': 'La contraseña no debe contener tu dirección de correo.',
 
+  'profile.first_name.label': 'Nombre',
+  'profile.first_name.label_optional': 'Nombre (opcional)',
+  'profile.last_name.label': 'Apellidos',
+  'profile.last_name.label_optional': 'Apellidos (opcional)',
+  'profile.phone_number.label': 'Número de teléfono',
+  'profile.phone_number.label_optional': 'Número de teléfono (opcional)',
+  'profile.phone_number.hint': 'En formato internacional, por ejemplo +4368120265807.',
+  'profile.timezone.label': 'Zona horaria',
+  'profile.timezone.label_optional': 'Zona horaria (opcional)',
+  'profile.error.name_invalid': 'Usa como máximo 100 caracteres, sin caracteres de control.',
+  'profile.first_name.missing': 'Escribe tu nombre.',
+  'profile.last_name.missing': 'Escribe tus apellidos.',
+  'profile.phone_number.invalid': 'Escribe el número en formato internacional: un + y de 7 a 15 dígitos, por ejemplo +4368120265807.',
+  'profile.phone_number.missing': 'Escribe tu número de teléfono.',
+  'profile.timezone.invalid': 'Elige una zona horaria de la lista.',
+  'profile.timezone.missing': 'Elige tu zona horaria.',
+
   'qr.help': 'Escanea el código con la cámara del teléfono y confirma en la página que se abre. Si no puedes escanearlo, abre {url} en tu teléfono y escribe el código. El código cambia cada pocos segundos; {provider} nunca conoce tu contraseña.',
 
   'failure.link_expired.message': 'Este enlace ha caducado. Pide uno nuevo en la aplicación.',

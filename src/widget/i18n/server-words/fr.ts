@@ -48,6 +48,23 @@ export default {
   'password.error.repetitive': 'Ce mot de passe est une répétition ou une suite de caractères ; choisissez-en un autre.',
   'password.error.contains_email': 'Le mot de passe ne doit pas contenir votre adresse e-mail.',
 
+  'profile.first_name.label': 'Prénom',
+  'profile.first_name.label_optional': 'Prénom (facultatif)',
+  'profile.last_name.label': 'Nom',
+  'profile.last_name.label_optional': 'Nom (facultatif)',
+  'profile.phone_number.label': 'Numéro de téléphone',
+  'profile.phone_number.label_optional': 'Numéro de téléphone (facultatif)',
+  'profile.phone_number.hint': 'Au format international, par exemple +4368120265807.',
+  'profile.timezone.label': 'Fuseau horaire',
+  'profile.timezone.label_optional': 'Fuseau horaire (facultatif)',
+  'profile.error.name_invalid': 'Utilisez au plus 100 caractères, sans caractères de contrôle.',
+  'profile.first_name.missing': 'Saisissez votre prénom.',
+  'profile.last_name.missing': 'Saisissez votre nom.',
+  'profile.phone_number.invalid': 'Saisissez le numéro au format international : un + et 7 à 15 chiffres, par exemple +4368120265807.',
+  'profile.phone_number.missing': 'Saisissez votre numéro de téléphone.',
+  'profile.timezone.invalid': 'Choisissez un fuseau horaire dans la liste.',
+  'profile.timezone.missing': 'Choisissez votre fuseau horaire.',
+
   'qr.help': 'Scannez le code avec l’appareil photo de votre téléphone, puis confirmez sur la page qui s’ouvre. Si vous ne pouvez pas scanner, ouvrez {url} sur votre téléphone et saisissez le code. Le code change toutes les quelques secondes ; {provider} ne connaît jamais votre mot de passe.',
 
   'failure.link_expired.message': 'Ce lien a expiré. Demandez-en un nouveau à l’application.',
