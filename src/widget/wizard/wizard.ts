@@ -16,8 +16,6 @@ import { customElement, KeywayElement } from '../internal/keyway-element.js';
 import { sharedStyles } from '../internal/shared.styles.js';
 import { StepElement } from '../internal/step-element.js';
 import { themeScheme, tokens, type Theme } from '../theme/tokens.js';
-import { loadOAuthElement } from '../oauth/lazy.js';
-import { loadQrElement } from '../qr/lazy.js';
 import { applyBrand } from './brand.js';
 import { FlowApiError, FlowClient, FlowNetworkError, flowTokenStore } from './flow-client.js';
 import { describeError, isApiError, linkErrorView, type WizardAction, type WizardView } from './flow-view.js';
@@ -27,31 +25,7 @@ import { LiveFlow } from './live-flow.js';
 import { RedirectCountdown } from './redirect-countdown.js';
 import { renderCard } from './wizard.render.js';
 import { styles } from './wizard.styles.js';
-
-import { loadCredentialsElement } from '../credentials/lazy.js';
-import '../failure/failure.js';
-import { loadMfaElement } from '../mfa/lazy.js';
-import { loadConfirmElement } from '../confirm/lazy.js';
-import { loadMfaSetupElement } from '../mfa-setup/lazy.js';
-import { loadRecoveryCodesElement } from '../recovery-codes/lazy.js';
-import { loadProfileElement } from '../profile/lazy.js';
-import { loadPasswordSetupElement } from '../password-setup/lazy.js';
-import '../providers/providers.js';
-import '../success/success.js';
-import '../progress/progress.js';
-
-/** Step elements fetched when their step first appears, to keep them out of the initial bundle. */
-const ON_DEMAND_STEPS: Partial<Record<Step['kind'], () => Promise<void>>> = {
-  qr: loadQrElement,
-  oauth: loadOAuthElement,
-  credentials: loadCredentialsElement,
-  mfa: loadMfaElement,
-  confirm: loadConfirmElement,
-  'mfa-setup': loadMfaSetupElement,
-  'recovery-codes': loadRecoveryCodesElement,
-  profile: loadProfileElement,
-  'password-setup': loadPasswordSetupElement,
-};
+import { ON_DEMAND_STEPS } from './step-elements.js';
 
 type HostMessageData<T extends HostMessageType> = Extract<HostMessage, { type: T }>['data'];
 
