@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { Brand, FailureCode, Flow, OpenFlowResponse, Step, StepInput, StepInputKind, StepKind } from '../../protocol/index.js';
 import { credentialErrors } from '../../protocol/index.js';
 import { linkServedHere } from '../brands.js';
@@ -10,8 +11,9 @@ import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
 import { announceFlowChange } from '../store/flow-change-feed.js';
+import { runReused } from '../store/reused-query.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { FlowTable, LinkTable } from '../store/schema.js';
+import type { Database, FlowTable, LinkTable } from '../store/schema.js';
 import type { FlowObserver } from './flow-observer.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, failureStep, flowView, newFlowRecord, type FlowRecord } from './flow-record.js';
@@ -285,13 +287,16 @@ export class FlowEngine {
     await this.#options.store.db.transaction().execute(async (trx) => {
       step = typeof change.step === 'function' ? await change.step(trx) : change.step;
       row.sealed_step = this.#options.sealer.sealJson(step);
-      const result = await trx
-        .updateTable('flows')
-        .set({ sealed_step: row.sealed_step, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now })
-        .where('id', '=', row.id)
-        .where('version', '=', record.row.version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw new ApiError(409, 'step_mismatch', 'This step was already answered; load the current step.');
+      const changes = { sealed_step: row.sealed_step, sealed_state: row.sealed_state, status: row.status, provider: row.provider, account_id: row.account_id, version: row.version, updated_at: now };
+      const inTransaction: Kysely<Database> = trx;
+      const result = await runReused(inTransaction, 'flow step commit', { ...changes, id: row.id, readVersion: record.row.version }, (handle, p) =>
+        handle
+          .updateTable('flows')
+          .set({ sealed_step: p.sealed_step, sealed_state: p.sealed_state, status: p.status, provider: p.provider, account_id: p.account_id, version: p.version, updated_at: p.updated_at })
+          .where('id', '=', p.id)
+          .where('version', '=', p.readVersion),
+      );
+      if (Number(result.numAffectedRows) !== 1) throw new ApiError(409, 'step_mismatch', 'This step was already answered; load the current step.');
       await announceFlowChange(trx, this.#options.store.dialect, row.id);
       if (extra) await extra(trx);
       queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
@@ -306,7 +311,7 @@ export class FlowEngine {
 
   async #load(flowToken: string): Promise<FlowRecord> {
     const { db } = this.#options.store;
-    const row = await db.selectFrom('flows').selectAll().where('token_hash', '=', sha256(flowToken)).executeTakeFirst();
+    const row = (await runReused(db, 'flow by token', { tokenHash: sha256(flowToken) }, (handle, p) => handle.selectFrom('flows').selectAll().where('token_hash', '=', p.tokenHash))).rows[0];
     if (!row) throw new ApiError(401, 'invalid_token', 'The flow token is not valid.');
     if (this.#clock() > row.expires_at + (this.#options.readGraceMs ?? 60 * 60 * 1000)) throw new ApiError(401, 'token_expired', 'The flow token has expired.');
     return this.#settleRow(row);
@@ -321,7 +326,8 @@ export class FlowEngine {
   async #settleRow(row: FlowTable): Promise<FlowRecord> {
     const { db } = this.#options.store;
     const flowId = row.id;
-    const link = await db.selectFrom('links').selectAll().where('id', '=', row.link_id).executeTakeFirstOrThrow();
+    const link = (await runReused(db, 'link by id', { id: row.link_id }, (handle, p) => handle.selectFrom('links').selectAll().where('id', '=', p.id))).rows[0];
+    if (!link) throw new Error(`flow ${flowId} has no link`);
     const record = decodeFlow(row, link, this.#options.sealer);
     const now = this.#clock();
     if (row.status !== 'active') return record;
