@@ -4,6 +4,7 @@
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { startUntil, stop } from './processes.js';
 
 /** Every load runs at this many connections, the figure the issues name. */
 export const CONNECTIONS = 64;
@@ -103,6 +104,16 @@ export const describeStatuses = (result: Load) =>
   Object.entries(result.statuses)
     .map(([status, count]) => `${status}: ${count}`)
     .join(', ');
+
+/** The baseline: a raw node:http hello (bench/hello-server.js, a process of its own) under the same load. */
+export async function helloBaseline(loads: LoadWorker, seconds: number): Promise<Load> {
+  const hello = await startUntil('node', ['bench/hello-server.js'], /^listening (\d+)/);
+  try {
+    return await loads.run({ url: `http://127.0.0.1:${hello.match[1]}/`, method: 'GET', headers: {}, seconds });
+  } finally {
+    await stop(hello.child);
+  }
+}
 
 // In the worker thread this module runs the loads it is sent.
 if (!isMainThread) parentPort?.on('message', (job: LoadJob) => void runLoad(job).then((result) => parentPort?.postMessage(result)));

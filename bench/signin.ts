@@ -23,7 +23,7 @@ import { parseLimitRules } from '../src/server/security/rate-limits.js';
 import { startKeyway, type RunningKeyway } from '../src/server/server.js';
 import type { UserTable } from '../src/server/store/schema.js';
 import { createApiKey } from '../src/server/store/tenants.js';
-import { CONNECTIONS, describeLoad, describeStatuses, LoadWorker, median, type Load, type LoadJob } from './load-worker.js';
+import { CONNECTIONS, describeLoad, describeStatuses, helloBaseline, LoadWorker, median, type Load, type LoadJob } from './load-worker.js';
 import { startUntil, stop } from './processes.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -138,13 +138,7 @@ async function throughput(setup: Setup): Promise<string[]> {
     .where('rotated_at', 'is not', null)
     .where('created_at', '>=', mintedFrom)
     .executeTakeFirstOrThrow();
-  const hello = await startUntil('node', ['bench/hello-server.js'], /^listening (\d+)/);
-  let baseline: Load;
-  try {
-    baseline = await setup.loads.run({ url: `http://127.0.0.1:${hello.match[1]}/`, method: 'GET', headers: {}, seconds: SECONDS });
-  } finally {
-    await stop(hello.child);
-  }
+  const baseline = await helloBaseline(setup.loads, SECONDS);
 
   const helloText = `baseline node:http hello: ${describeLoad(baseline)}`;
   lines.push(
