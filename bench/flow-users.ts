@@ -18,7 +18,7 @@ export interface FlowUsersOptions {
   users: number;
   seconds: number;
   maxFlows: number;
-  /** Flows walked first for this long and not counted: the JIT's warm-up, not the server's pace. */
+  /** Flows walked first for this long, on the same connections, and not counted: the JIT's and the connections' warm-up. */
   warmupSeconds?: number;
 }
 
@@ -40,7 +40,6 @@ interface Answer {
 const totp = new OTPAuth.TOTP({ digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(DEMO_TOTP_SECRET) });
 
 export async function runFlowUsers(options: FlowUsersOptions): Promise<FlowUsersResult> {
-  if (options.warmupSeconds) await runFlowUsers({ ...options, seconds: options.warmupSeconds, warmupSeconds: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: options.users });
   const base = new URL(options.base);
   const timings = Object.fromEntries(FLOW_STEPS.map((step) => [step, [] as number[]])) as Record<FlowStep, number[]>;
@@ -48,7 +47,8 @@ export async function runFlowUsers(options: FlowUsersOptions): Promise<FlowUsers
   let failed = 0;
   let started = 0;
   let firstError: string | undefined;
-  const deadline = performance.now() + options.seconds * 1000;
+  const measuredFrom = performance.now() + (options.warmupSeconds ?? 0) * 1000;
+  const deadline = measuredFrom + options.seconds * 1000;
 
   function post(path: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
     const text = JSON.stringify(body);
@@ -70,7 +70,7 @@ export async function runFlowUsers(options: FlowUsersOptions): Promise<FlowUsers
   async function timed(step: FlowStep, path: string, body: unknown, headers: Record<string, string>, expected: number): Promise<Record<string, unknown>> {
     const at = performance.now();
     const answer = await post(path, body, headers);
-    timings[step].push(performance.now() - at);
+    if (at >= measuredFrom) timings[step].push(performance.now() - at);
     if (answer.status !== expected) throw new Error(`${step} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 200)}`);
     return answer.body;
   }
@@ -91,20 +91,20 @@ export async function runFlowUsers(options: FlowUsersOptions): Promise<FlowUsers
 
   async function user(): Promise<void> {
     while (performance.now() < deadline && started < options.maxFlows) {
-      started += 1;
+      const counted = performance.now() >= measuredFrom;
+      if (counted) started += 1;
       try {
         await oneFlow();
-        completed += 1;
+        if (counted) completed += 1;
       } catch (error) {
-        failed += 1;
+        if (counted) failed += 1;
         firstError ??= error instanceof Error ? error.message : String(error);
       }
     }
   }
 
-  const begun = performance.now();
   await Promise.all(Array.from({ length: options.users }, user));
-  const seconds = (performance.now() - begun) / 1000;
+  const seconds = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
   const steps = Object.fromEntries(FLOW_STEPS.map((step) => [step, { p50: percentile(timings[step], 0.5), p99: percentile(timings[step], 0.99) }])) as FlowUsersResult['steps'];
   return { completed, failed, seconds, flowsPerSecond: completed / seconds, steps, ...(firstError ? { firstError } : {}) };
