@@ -28,9 +28,23 @@ export function credentialValuesSchema(fields: readonly Field[]) {
   return z.strictObject(shape);
 }
 
+/** Steps of one provider show the same fields each time; building their schema once saves most of a submission's checking. */
+const SCHEMAS_KEPT = 64;
+const schemasByFields = new Map<string, ReturnType<typeof credentialValuesSchema>>();
+
+function schemaFor(fields: readonly Field[]): ReturnType<typeof credentialValuesSchema> {
+  const key = JSON.stringify(fields);
+  let schema = schemasByFields.get(key);
+  if (!schema) {
+    if (schemasByFields.size >= SCHEMAS_KEPT) schemasByFields.clear();
+    schemasByFields.set(key, (schema = credentialValuesSchema(fields)));
+  }
+  return schema;
+}
+
 /** Field name → rule that failed (`required`, `too_short`, `pattern`, …), or an empty object. */
 export function credentialErrors(fields: readonly Field[], values: Record<string, string>): Record<string, string> {
-  const result = z.safeParse(credentialValuesSchema(fields), values);
+  const result = z.safeParse(schemaFor(fields), values);
   if (result.success) return {};
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {
