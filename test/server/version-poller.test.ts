@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
-import { versionPoller } from '../../src/server/flows/version-poller.js';
+import { NOTIFIED_POLL_MS, versionPoller } from '../../src/server/flows/version-poller.js';
+import type { FlowChangeFeed, FlowChangeSubscriber } from '../../src/server/store/flow-change-feed.js';
 import { announceSkips, createHarness, createLink, dialects, openFlow, submitOk, type Harness } from './harness.js';
 
 announceSkips();
@@ -42,6 +43,40 @@ for (const dialect of dialects()) {
       assert.equal(typeof before, 'number');
       assert.notEqual(afterStep, before);
       assert.equal(afterStep, await h.services.engine.version(flow.id));
+    });
+
+    /** A live feed whose notifications the test sends itself. */
+    function testFeed(): { feed: FlowChangeFeed; notify: (flowId: string) => void } {
+      const subscribers: FlowChangeSubscriber[] = [];
+      const feed: FlowChangeFeed = { isLive: true, connectionName: 'test', subscribe: (subscriber) => (subscribers.push(subscriber), () => {}), close: async () => {} };
+      return { feed, notify: (flowId) => subscribers.forEach((subscriber) => subscriber.changed(flowId)) };
+    }
+    const settledWithin = <T>(promise: Promise<T>, ms: number) => Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+    it('answers a stream at once for a change notified while it was between two waits, not at the slow poll', async () => {
+      const { token, flow } = await openFlow(h, await createLink(h));
+      const { feed, notify } = testFeed();
+      const poller = versionPoller(h.store.db, 60_000, feed);
+      const seen = await h.services.engine.version(flow.id);
+      await submitOk(h, token, { kind: 'providers', stepId: flow.step.id, provider: 'DEMO' });
+      notify(flow.id);
+      const next = poller.next(flow.id, seen, () => false);
+      assert.equal(await settledWithin(next, NOTIFIED_POLL_MS / 2), true);
+      assert.equal(await next, await h.services.engine.version(flow.id));
+    });
+
+    it('wakes no stream for a notification of a change it has already seen', async () => {
+      const { token, flow } = await openFlow(h, await createLink(h));
+      const { feed, notify } = testFeed();
+      const poller = versionPoller(h.store.db, 60_000, feed);
+      await submitOk(h, token, { kind: 'providers', stepId: flow.step.id, provider: 'DEMO' });
+      notify(flow.id);
+      let due = false;
+      const next = poller.next(flow.id, await h.services.engine.version(flow.id), () => due);
+      assert.equal(await settledWithin(next, 100), false);
+      due = true;
+      notify(flow.id);
+      await next;
     });
 
     it('leaves a stream whose flow has not changed waiting, poll after poll, until it is due', async () => {

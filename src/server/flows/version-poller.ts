@@ -11,6 +11,8 @@ const IDS_PER_QUERY = 1000;
  * what time alone changes (a QR code due for renewal, an expiry), so it can be slow.
  */
 export const NOTIFIED_POLL_MS = 2000;
+/** Notified flows remembered for a stream about to wait again, at most this many between two polls. */
+const HEARD_KEPT = 10_000;
 
 export interface VersionPoller {
   /**
@@ -36,6 +38,12 @@ export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowC
   let timer: NodeJS.Timeout | undefined;
   let notified = new Set<string>();
   let flushQueued = false;
+  /**
+   * Flows notified while none of their streams waited, with when: a stream between two waits (sending the
+   * last change) would otherwise hear the next change only at the slow poll. Checking costs one
+   * read and wakes no stream whose flow it has already seen.
+   */
+  let heardBetweenWaits = new Map<string, number>();
 
   async function poll(ids: string[]): Promise<void> {
     for (let from = 0; from < ids.length; from += IDS_PER_QUERY) {
@@ -75,6 +83,7 @@ export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowC
   async function tick(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
+    forgetHeardBefore(Date.now() - NOTIFIED_POLL_MS);
     await poll([...waiting.keys()]);
     schedule();
   }
@@ -87,14 +96,25 @@ export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowC
     return poll(ids);
   }
 
+  /** A stream waits again within moments of its last wake; older news is for nobody here. */
+  function forgetHeardBefore(time: number): void {
+    for (const [id, heardAt] of heardBetweenWaits) if (heardAt < time) heardBetweenWaits.delete(id);
+  }
+
+  function answerSoon(flowId: string): void {
+    notified.add(flowId);
+    if (!flushQueued) {
+      flushQueued = true;
+      setImmediate(() => void flushNotified());
+    }
+  }
+
   feed?.subscribe({
     changed(flowId) {
-      if (!waiting.has(flowId)) return;
-      notified.add(flowId);
-      if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(() => void flushNotified());
-      }
+      if (waiting.has(flowId)) return answerSoon(flowId);
+      // Every instance's changes arrive here, most for flows nobody waits on at this instance: kept briefly, and bounded.
+      if (heardBetweenWaits.size >= HEARD_KEPT) heardBetweenWaits = new Map();
+      heardBetweenWaits.set(flowId, Date.now());
     },
     // Either way some changes may have gone unheard: poll now, then at the pace the new state allows.
     live() {
@@ -109,6 +129,11 @@ export function versionPoller(db: Kysely<Database>, pollMs: number, feed?: FlowC
         const list = waiting.get(flowId);
         if (list) list.push(waiter);
         else waiting.set(flowId, [waiter]);
+        const heardAt = heardBetweenWaits.get(flowId);
+        if (heardAt !== undefined) {
+          heardBetweenWaits.delete(flowId);
+          if (heardAt >= Date.now() - NOTIFIED_POLL_MS) answerSoon(flowId);
+        }
         schedule();
       });
     },
