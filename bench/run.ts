@@ -18,6 +18,7 @@ import { freshDataDir, startKeywayCluster, startKeywayDemo, startUntil, stop } f
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
 const WARMUP_SECONDS = 1;
+const WRONG_KEY_SECONDS = 2;
 /** Browser runs per figure for the wizard's first load and the embed's open time. */
 const BROWSER_RUNS = process.env['BENCH_RUNS'] ?? '5';
 /** No part may take longer than this; a stuck one fails the run instead of holding it. */
@@ -57,12 +58,12 @@ async function warmLinkLoad(url: string, apiKey: string): Promise<Load> {
   return loadLinks(url, apiKey, SECONDS);
 }
 
-/** Link creation against a fresh demo instance started with `env`; `apiKey` replaces the printed key when given (a wrong one, say). */
-async function linkLoad(env: NodeJS.ProcessEnv, apiKey?: string): Promise<Load> {
+/** Link creation against a fresh demo instance started with `env`, warmed up. */
+async function linkLoad(env: NodeJS.ProcessEnv): Promise<Load> {
   const dataDir = freshDataDir();
   const keyway = await startKeywayDemo({ KEYWAY_DATA_DIR: dataDir, ...env });
   try {
-    return await warmLinkLoad(keyway.url, apiKey ?? keyway.apiKey);
+    return await warmLinkLoad(keyway.url, keyway.apiKey);
   } finally {
     await stop(keyway.child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -124,6 +125,18 @@ function describeVersus(label: string, versus: Versus, goal: { share: number; p9
     `${(100 * share).toFixed(0)} % of its throughput (goal ≥ ${100 * goal.share} %), p99 ${p99.toFixed(2)}× (goal ≤ ${goal.p99}×): ${met}`;
 }
 
+/** A flood of wrong keys from one address: after the first few, every answer is a 429 from memory. */
+async function wrongKeyFlood(): Promise<Load> {
+  const dataDir = freshDataDir();
+  const keyway = await startKeywayDemo({ KEYWAY_DATA_DIR: dataDir });
+  try {
+    return await loadLinks(keyway.url, `kw_${'A'.repeat(12)}_${'B'.repeat(43)}`, WRONG_KEY_SECONDS);
+  } finally {
+    await stop(keyway.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function helloLoad(): Promise<Load> {
   const hello = await startUntil('node', ['bench/hello-server.js'], /^listening (\d+)/);
   try {
@@ -155,12 +168,11 @@ const start = await coldStart();
 console.log(`cold start to "listening" (median of 5): fresh data dir ${start.fresh.toFixed(0)} ms, existing data dir ${start.warm.toFixed(0)} ms; baseline node:http hello ${start.hello.toFixed(0)} ms`);
 const limited = await linkLoad({});
 const unlimited = await linkLoad({ KEYWAY_RATE_LIMITS: 'off' });
-// A flood of wrong keys from one address: after the first few, every answer is a 429 from memory.
-const wrongKeys = await linkLoad({}, `kw_${'A'.repeat(12)}_${'B'.repeat(43)}`);
+const wrongKeys = await wrongKeyFlood();
 const hello = await helloLoad();
 console.log(`link creation, ${CONNECTIONS} connections, ${SECONDS} s, rate limits on: ${describeLoad(limited)}; baseline node:http hello: ${hello.rps.toFixed(0)} req/s, p99 ${hello.p99} ms`);
 console.log(`link creation, rate limits off: ${describeLoad(unlimited)}; limits on cost ${(100 * (1 - limited.rps / unlimited.rps)).toFixed(1)} % of throughput`);
-console.log(`wrong API keys from one address, rate limits on: ${describeLoad(wrongKeys)} (all but the first few answered 429)`);
+console.log(`wrong API keys from one address, rate limits on, ${WRONG_KEY_SECONDS} s: ${describeLoad(wrongKeys)} (all but the first few answered 429)`);
 // Rate limits off on both sides: the ceiling has none, so this compares the same work.
 console.log(describeVersus('SQLite, rate limits off', await sqliteVersusCeiling(unlimited), { share: 0.7, p99: 1.5 }));
 const onPostgres = await postgresVersusCeiling();
@@ -169,7 +181,7 @@ console.log(onPostgres
   : 'link creation on PostgreSQL: skipped (set KEYWAY_BENCH_DATABASE_URL, or run one on 127.0.0.1:5432)');
 part('bench/profile-links.ts', [String(SECONDS)]);
 part('bench/flows.ts', [String(SECONDS)]);
-part('bench/waiting-flows.ts', ['1000'], { BENCH_IDLE_SECONDS: '4', BENCH_CHANGES: '30' });
+part('bench/waiting-flows.ts', ['1000'], { BENCH_IDLE_SECONDS: '3', BENCH_CHANGES: '25' });
 part('bench/scale-out.ts', [String(SECONDS)]);
 for (const asset of gzippedFiles(join('dist', 'widget', 'assets'))) console.log(`wizard JS ${asset.file}: ${kb(asset.raw)} raw, ${kb(asset.gzip)} gzipped`);
 for (const asset of gzippedFiles(join('dist', 'embed'))) console.log(`embed SDK ${asset.file}: ${kb(asset.raw)} raw, ${kb(asset.gzip)} gzipped (budget 2.5 KB min+gzip)`);
