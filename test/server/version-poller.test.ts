@@ -48,7 +48,7 @@ for (const dialect of dialects()) {
     /** A live feed whose notifications the test sends itself. */
     function testFeed(): { feed: FlowChangeFeed; notify: (flowId: string) => void } {
       const subscribers: FlowChangeSubscriber[] = [];
-      const feed: FlowChangeFeed = { isLive: true, connectionName: 'test', subscribe: (subscriber) => (subscribers.push(subscriber), () => {}), close: async () => {} };
+      const feed: FlowChangeFeed = { isLive: true, connectionName: 'test', announce: () => {}, subscribe: (subscriber) => (subscribers.push(subscriber), () => {}), close: async () => {} };
       return { feed, notify: (flowId) => subscribers.forEach((subscriber) => subscriber.changed(flowId)) };
     }
     const settledWithin = <T>(promise: Promise<T>, ms: number) => Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);

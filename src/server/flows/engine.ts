@@ -10,7 +10,6 @@ import type { RateLimits } from '../security/rate-limits.js';
 import type { Sealer } from '../security/sealer.js';
 import { newId, newToken, sha256 } from '../security/tokens.js';
 import type { Store } from '../store/database.js';
-import { announceFlowChange } from '../store/flow-change-feed.js';
 import { runReused } from '../store/reused-query.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { Database, FlowTable, LinkTable } from '../store/schema.js';
@@ -297,10 +296,11 @@ export class FlowEngine {
           .where('version', '=', p.readVersion),
       );
       if (Number(result.numAffectedRows) !== 1) throw new ApiError(409, 'step_mismatch', 'This step was already answered; load the current step.');
-      await announceFlowChange(trx, this.#options.store.dialect, row.id);
       if (extra) await extra(trx);
       queued = Boolean(extra && record.link.notify_url && row.status !== 'active');
     });
+    // Committed: other instances' waiting streams hear of it at once (PostgreSQL).
+    this.#options.store.changeFeed?.announce(row.id);
     if (queued) this.#options.onWebhookQueued?.();
     if (record.row.status === 'active' && row.status !== 'active') {
       const reason = (step as Step).kind === 'failure' ? (step as Extract<Step, { kind: 'failure' }>).reason : undefined;

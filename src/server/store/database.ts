@@ -146,7 +146,7 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const changeFeed = postgresFlowChangeFeed({ connection, Client: pg.Client, log: options.log ?? ((line) => console.warn(line)), ...(options.listenerRetryMs ? { firstRetryMs: options.listenerRetryMs } : {}) });
+  const changeFeed = postgresFlowChangeFeed({ connection, Client: pg.Client, notify: (text, values) => pool.query(text, values), log: options.log ?? ((line) => console.warn(line)), ...(options.listenerRetryMs ? { firstRetryMs: options.listenerRetryMs } : {}) });
   return withPing({
     db,
     dialect: 'postgres',
