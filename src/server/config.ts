@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { DEFAULT_OUTBOX_RETENTION_DAYS } from './jobs/outbox-retention.js';
 import { parseTokenLifetimes, type TokenLifetimes } from './oauth2/lifetimes.js';
 import { readMailSettings, type MailAddress } from './messages/mail-settings.js';
 import { LOG_FORMATS, type LogFormat } from './logger.js';
@@ -23,6 +24,8 @@ export interface Config {
   providersFile: string | undefined;
   /** How long shutdown lets in-flight requests finish before closing their connections (`KEYWAY_SHUTDOWN_GRACE_MS`); 10 s when unset. */
   shutdownGraceMs?: number;
+  /** Days a delivered or given-up webhook or mail is kept; undefined: DEFAULT_OUTBOX_RETENTION_DAYS. */
+  outboxRetentionDays?: number;
   /** Rate limits (`KEYWAY_RATE_LIMITS`); `off` turns them all off. */
   rateLimits: LimitRules | 'off';
   /** How many reverse proxies in front of Keyway append to X-Forwarded-For (`KEYWAY_TRUST_PROXY`). */
@@ -75,6 +78,13 @@ function readShutdownGrace(env: Env): number {
   const ms = Number(raw);
   if (!/^\d+$/.test(raw) || ms > 600_000) throw new Error(`KEYWAY_SHUTDOWN_GRACE_MS must be milliseconds from 0 to 600000, got "${raw}"`);
   return ms;
+}
+
+function readOutboxRetention(env: Env): number {
+  const raw = env['KEYWAY_OUTBOX_RETENTION_DAYS'] ?? String(DEFAULT_OUTBOX_RETENTION_DAYS);
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < 1 || days > 3650) throw new Error(`KEYWAY_OUTBOX_RETENTION_DAYS must be whole days from 1 to 3650, got "${raw}"`);
+  return days;
 }
 
 function readPort(env: Env): number {
@@ -134,6 +144,7 @@ export function loadConfig(env: Env = process.env, options: { demo?: boolean } =
     tokenLifetimes: parseTokenLifetimes(env['KEYWAY_TOKEN_LIFETIMES']),
     ...readMailSettings(env, publicUrl),
     shutdownGraceMs: readShutdownGrace(env),
+    outboxRetentionDays: readOutboxRetention(env),
     ...readMetrics(env),
     logFormat: readLogFormat(env),
     providersFile: env['KEYWAY_PROVIDERS_FILE'] ? resolve(env['KEYWAY_PROVIDERS_FILE']) : existsSync(join(dataDir, 'providers.json')) ? join(dataDir, 'providers.json') : undefined,

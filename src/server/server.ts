@@ -23,6 +23,7 @@ import { httpDrainer, HTTP_TIMEOUTS, settlesWithin } from './shutdown.js';
 import { openStore, type Store } from './store/database.js';
 import { startRenewalWorker } from './accounts/renewal.js';
 import { startLinkExpiryWorker } from './flows/link-expiry.js';
+import { DEFAULT_OUTBOX_RETENTION_DAYS, startOutboxRetention } from './jobs/outbox-retention.js';
 import { PasswordSignIn } from './identity/password-sign-in.js';
 import type { LockoutRules } from './identity/password-lockout.js';
 import { SignInFlow } from './identity/signin-flow.js';
@@ -179,6 +180,9 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
   const services = createServices({ store, sealer, demo: config.demo, providers, publicUrl, clock, onWebhookQueued: () => worker.kick(), widgetDir: options.widgetDir, shutdown: shutdown.signal, allowPrivateWebhooks: config.allowPrivateWebhooks, rateLimits: config.rateLimits, trustedProxies: config.trustedProxies, tokenLifetimes: config.tokenLifetimes, onMailQueued: () => mail.kick(), demoInbox, ...(config.metrics ? { metrics: config.metrics } : {}) });
   const renewal = startRenewalWorker({ store, sealer, catalogue: services.catalogue, clock, onWebhookQueued: () => worker.kick(), ...(log ? { log } : {}) });
   const linkExpiry = startLinkExpiryWorker({ store, clock, onWebhookQueued: () => worker.kick(), ...(log ? { log } : {}) });
+  const retention = startOutboxRetention({ store, clock, retentionDays: config.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS, ...(log ? { log } : {}) });
+  // Hourly after this; the first pass now, so instances that restart often still clean up.
+  retention.kick();
   app = createApp(services, {
     ...(logger ? { logger } : {}),
     extraRoutes: options.extraRoutes?.(services, internalUrl) ?? [],
@@ -206,7 +210,7 @@ export async function startKeyway(config: Config, options: StartOptions = {}): P
     const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     const started = Date.now();
     shutdown.abort();
-    const workersStopped = Promise.all([worker.stop(), mail.stop(), renewal.stop(), linkExpiry.stop()]);
+    const workersStopped = Promise.all([worker.stop(), mail.stop(), renewal.stop(), linkExpiry.stop(), retention.stop()]);
     if (!(await http.drain(graceMs))) log?.('[keyway] grace period over: closing the connections still open');
     // Even with no grace, stop() gets a moment to release the leases of work in progress.
     const workersLeftMs = Math.max(0, Math.max(graceMs, WORKER_STOP_MIN_MS) - (Date.now() - started));
