@@ -14,12 +14,12 @@ import { runReused } from '../store/reused-query.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { Database, FlowTable, LinkTable } from '../store/schema.js';
 import type { FlowObserver } from './flow-observer.js';
+import type { SignInSteps } from './sign-in-steps.js';
 import { consumeCallback, findCallback, registerCallback, type CallbackKind, type CallbackSecret } from './callbacks.js';
 import { decodeFlow, failureStep, flowView, newFlowRecord, type FlowRecord } from './flow-record.js';
 import { ACCEPTED_INPUTS, credentialTextKeys, newStepId, QR_RENEW_BEFORE_MS, RETRYABLE, type Change, type Extra } from './step-rules.js';
 import { FAILURE_MESSAGES } from './messages.js';
 import { refuseExpiredLink } from './link-expiry.js';
-import { userTokenRefusal, type SignInFlow } from '../identity/signin-flow.js';
 import { challengeBudget, mfaSubjectKey, spendAttempt } from './mfa-attempts.js';
 import { failureChange, retryOfferChange, successChange } from './outcome-changes.js';
 
@@ -33,7 +33,7 @@ export interface FlowEngineOptions {
   /** Wrong MFA codes are limited per client address and per account, besides each flow's own budget. */
   limits: RateLimits;
   /** The sign-in half's steps (confirm, email code), for links of type `signin`. */
-  signIn: SignInFlow;
+  signIn: SignInSteps;
   clock?: () => number;
   /** Called after a commit that queued a webhook, so delivery need not wait for the next poll. */
   onWebhookQueued?: () => void;
@@ -115,7 +115,7 @@ export class FlowEngine {
     const record = await this.#options.store.db.transaction().execute(async (trx) => {
       const signedIn = await this.#options.signIn.signInWithUserToken(trx, userToken, { now, ...options });
       // Thrown, so the transaction rolls back: a refused token is not used up.
-      if ('failure' in signedIn) throw userTokenRefusal(signedIn.failure);
+      if ('refusal' in signedIn) throw signedIn.refusal;
       const opened = newFlowRecord(this.#options.sealer, signedIn.link, token, signedIn.step, signedIn.step.kind === 'signed-in' ? 'succeeded' : 'active', now, this.#flowTtlMs, signedIn.state);
       await trx.insertInto('flows').values(opened.row).execute();
       if (signedIn.challenge) await trx.insertInto('challenges').values({ ...signedIn.challenge, flow_id: opened.row.id, attempts: 0, created_at: now }).execute();

@@ -9,7 +9,7 @@ import { newStepId } from '../flows/step-rules.js';
 import type { Database, UserTable } from '../store/schema.js';
 import { onboardingSettings } from './onboarding-settings.js';
 import type { PasswordSignIn } from './password-sign-in.js';
-import type { FlowPort } from './signin-flow.js';
+import type { FlowPort } from '../flows/sign-in-steps.js';
 import type { MfaPlan, ProvenUser, SignInMfa } from './signin-mfa.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import { fieldErrors, keyedError, texts } from '../i18n/words.js';
 import type { FlowRecord, FlowState } from '../flows/flow-record.js';
 import { challengeBudget, mfaSubjectKey } from '../flows/mfa-attempts.js';
+import type { FlowPort, SignInSteps, UserTokenOpening } from '../flows/sign-in-steps.js';
 import { newStepId, type Change, type Extra } from '../flows/step-rules.js';
 import { issueAuthorizationCode } from '../oauth2/authorization-codes.js';
 import type { RateLimits } from '../security/rate-limits.js';
@@ -30,12 +31,6 @@ const MAX_CODES_SENT = 3;
 const EMAIL_CODE_ATTEMPTS = 5;
 
 /** What the engine lends the sign-in steps: commits under its optimistic lock, and failures with their reporting. */
-export interface FlowPort {
-  record: FlowRecord;
-  commit(change: Change, extra?: Extra): Promise<FlowRecord>;
-  fail(reason: FailureCode): Promise<FlowRecord>;
-}
-
 /** Sends the sign-in mail inside the flow's commit, so the mail exists exactly when the step that announces it does. */
 export interface SignInMail {
   send(trx: Transaction<Database>, mail: { tenantId: string; brand: Brand; to: string; appName: string; code: string; magicLink: string; now: number }): Promise<void>;
@@ -64,10 +59,6 @@ const USER_TOKEN_REFUSALS = {
   client_required: new ApiError(409, 'client_required', 'The app has no single OAuth client with one redirect URI to sign in to.'),
 } as const;
 
-export function userTokenRefusal(failure: keyof typeof USER_TOKEN_REFUSALS): ApiError {
-  return USER_TOKEN_REFUSALS[failure];
-}
-
 /** j•••@example.com: enough for the user to recognise, too little to harvest from a shared screen. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
@@ -85,7 +76,7 @@ const EMAIL_FIELD = { name: 'email', ...texts({ label: 'field.email.label' }), t
  * The sign-in half's steps on the shared engine: a login URL's confirm button, or an email code
  * for an authorization request, ending with a one-time authorization code in the redirect.
  */
-export class SignInFlow {
+export class SignInFlow implements SignInSteps {
   readonly #mfa: SignInMfa;
   readonly #onboarding: Onboarding;
 
@@ -291,15 +282,15 @@ export class SignInFlow {
     trx: Transaction<Database>,
     token: string,
     options: { now: number; host: string | undefined; returnTo?: string; openOnboarding?: boolean },
-  ): Promise<({ link: LinkTable; step: Step } & Partial<Omit<MfaPlan, 'step'>>) | { failure: keyof typeof USER_TOKEN_REFUSALS }> {
+  ): Promise<UserTokenOpening> {
     const { now } = options;
     const subject = await consumeUserToken(trx, { issuer: this.deps.issuer }, token, now);
-    if ('failure' in subject) return subject;
+    if ('failure' in subject) return { refusal: USER_TOKEN_REFUSALS[subject.failure] };
     // Like a link: on Keyway's domain or its own tenant's, never on another tenant's.
-    if (!(await linkServedHere(trx, options.host, this.deps.issuer, subject.tenantId))) return { failure: 'token_invalid' };
+    if (!(await linkServedHere(trx, options.host, this.deps.issuer, subject.tenantId))) return { refusal: USER_TOKEN_REFUSALS.token_invalid };
     const client = await defaultClient(trx, subject.tenantId);
     const resolved = client ? resolveRedirectUri(client, undefined) : undefined;
-    if (!client || !resolved || !('uri' in resolved) || !clientGrantTypes(client).includes('authorization_code')) return { failure: 'client_required' };
+    if (!client || !resolved || !('uri' in resolved) || !clientGrantTypes(client).includes('authorization_code')) return { refusal: USER_TOKEN_REFUSALS.client_required };
     const request: SignInLinkRequest = {
       client_id: client.id,
       redirect_uri: resolved.uri,

@@ -11,7 +11,7 @@ import { newId } from '../security/tokens.js';
 import type { Database, SignInMethod } from '../store/schema.js';
 import { beginMfaSetup, checkMfaCode, confirmMfaSetup, useRecoveryCode, userHasMfa } from './mfa.js';
 import type { OnboardingStage } from './onboarding.js';
-import type { FlowPort } from './signin-flow.js';
+import type { FlowPort } from '../flows/sign-in-steps.js';
 
 /** Who is signing in once they have shown it (a confirm click, an email code); sealed in the flow state while MFA is owed. */
 export interface ProvenUser {
