@@ -8,6 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { describeShares, measureCpu, type Shares } from './cpu-usage.js';
 import { runFlowUsers } from './flow-users.js';
 import { CONNECTIONS, loadLinks } from './link-load.js';
 import { benchPostgresUrl, freshDatabase } from './postgres.js';
@@ -23,6 +24,9 @@ interface Throughput {
   flows: number;
   linkErrors: number;
   flowFailures: number;
+  /** How the cores were spent while the links, then the flows, were measured. */
+  linkCpu: Shares;
+  flowCpu: Shares;
 }
 
 /** Link and flow throughput of `count` instances on a fresh database, the load split evenly between them. */
@@ -30,17 +34,26 @@ async function throughput(server: string, count: number): Promise<Throughput> {
   const database = await freshDatabase(server);
   const cluster = await startKeywayCluster(database.url, count, { KEYWAY_RATE_LIMITS: 'off' }, PIN ? (index) => ['taskset', '-c', String(index % cpus().length), 'node'] : undefined);
   try {
+    const pids = Object.fromEntries(cluster.instances.map((instance, index) => [`instance ${index + 1}`, instance.child.pid as number]));
     const linkLoads = (seconds: number) => Promise.all(cluster.instances.map((instance) => loadLinks(instance.url, cluster.apiKey, seconds, CONNECTIONS / count)));
     await linkLoads(WARMUP_SECONDS);
+    const linkCpuEnd = measureCpu(pids);
     const links = await linkLoads(SECONDS);
-    const flows = await Promise.all(cluster.instances.map((instance) =>
-      runFlowUsers({ base: instance.url, apiKey: cluster.apiKey, users: CONNECTIONS / count, seconds: SECONDS, maxFlows: MAX_FLOWS / count, warmupSeconds: WARMUP_SECONDS }),
+    const linkCpu = linkCpuEnd();
+    const flowUsers = (seconds: number) => Promise.all(cluster.instances.map((instance) =>
+      runFlowUsers({ base: instance.url, apiKey: cluster.apiKey, users: CONNECTIONS / count, seconds, maxFlows: MAX_FLOWS / count }),
     ));
+    await flowUsers(WARMUP_SECONDS);
+    const flowCpuEnd = measureCpu(pids);
+    const flows = await flowUsers(SECONDS);
+    const flowCpu = flowCpuEnd();
     return {
       links: links.reduce((sum, load) => sum + load.rps, 0),
       flows: flows.reduce((sum, result) => sum + result.flowsPerSecond, 0),
       linkErrors: links.reduce((sum, load) => sum + load.errors + load.non2xx, 0),
       flowFailures: flows.reduce((sum, result) => sum + result.failed, 0),
+      linkCpu,
+      flowCpu,
     };
   } finally {
     await Promise.all(cluster.instances.map((instance) => stop(instance.child)));
@@ -63,4 +76,6 @@ if (!server) {
     `links: one instance ${one.links.toFixed(0)} req/s${errors(one)}, two instances ${two.links.toFixed(0)} req/s${errors(two)}, ${(two.links / one.links).toFixed(2)}× (goal ≥ 1.7×); ` +
     `flows: one ${one.flows.toFixed(0)} flows/s, two ${two.flows.toFixed(0)} flows/s, ${(two.flows / one.flows).toFixed(2)}×`);
   console.log(`  cores: ${sharing}`);
+  console.log(`  CPU during links: one instance: ${describeShares(one.linkCpu)}; two: ${describeShares(two.linkCpu)}`);
+  console.log(`  CPU during flows: one instance: ${describeShares(one.flowCpu)}; two: ${describeShares(two.flowCpu)}`);
 }

@@ -6,9 +6,10 @@
  * instance A, so each change crosses instances. Loopback only; every part is bounded.
  * Usage: node --import tsx bench/waiting-flows.ts [streams]
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { EVENTS_POLL_MS } from '../src/server/routes/flow-events.js';
+import { processCpuSeconds } from './cpu-usage.js';
 import { benchPostgresUrl, freshDatabase } from './postgres.js';
 import { freshDataDir, startKeywayCluster, startKeywayDemo, stop, type KeywayInstance } from './processes.js';
 import { percentile } from './stats.js';
@@ -20,16 +21,10 @@ const SETTLE_MS = 1500;
 /** A change that has not arrived by then counts as lost, and the run goes on. */
 const CHANGE_TIMEOUT_MS = 5000;
 
-/** User + system CPU seconds the process has used so far (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function idleCpu(pid: number): Promise<number> {
-  const before = cpuSeconds(pid);
+  const before = processCpuSeconds(pid);
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-  return (cpuSeconds(pid) - before) / IDLE_SECONDS;
+  return (processCpuSeconds(pid) - before) / IDLE_SECONDS;
 }
 
 interface Opened {
