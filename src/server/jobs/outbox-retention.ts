@@ -14,31 +14,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function startOutboxRetention(options: { store: Store; clock: () => number; retentionDays: number; pollMs?: number; log?: (line: string) => void }): Poller {
   const { db } = options.store;
+  /** Up to a batch of the table's rows finished (done or given up) before the cutoff. */
+  const deleteFinished = async (table: 'webhook_outbox' | 'mail_outbox', doneColumn: 'delivered_at' | 'sent_at', cutoff: number): Promise<number> => {
+    const result = await db
+      .deleteFrom(table)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom(table)
+          .select('id')
+          .where((row) => row.or([row(doneColumn, '<', cutoff), row('failed_at', '<', cutoff)]))
+          .limit(BATCH),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
   const pass = async (): Promise<number> => {
     const cutoff = options.clock() - options.retentionDays * DAY_MS;
     let deleted = 0;
     for (;;) {
-      const webhooks = await db
-        .deleteFrom('webhook_outbox')
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('webhook_outbox')
-            .select('id')
-            .where((row) => row.or([row('delivered_at', '<', cutoff), row('failed_at', '<', cutoff)]))
-            .limit(BATCH),
-        )
-        .executeTakeFirst();
-      const mails = await db
-        .deleteFrom('mail_outbox')
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('mail_outbox')
-            .select('id')
-            .where((row) => row.or([row('sent_at', '<', cutoff), row('failed_at', '<', cutoff)]))
-            .limit(BATCH),
-        )
-        .executeTakeFirst();
-      const removed = Number(webhooks.numDeletedRows) + Number(mails.numDeletedRows);
+      const removed = (await deleteFinished('webhook_outbox', 'delivered_at', cutoff)) + (await deleteFinished('mail_outbox', 'sent_at', cutoff));
       deleted += removed;
       if (removed < BATCH) return deleted;
     }
