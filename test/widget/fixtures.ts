@@ -102,3 +102,16 @@ export const signedInStep: StepOf<'signed-in'> = {
   appName: 'Acme CRM',
   redirectUrl: 'https://app.example.com/auth/callback?code=one-time-code&state=s1&iss=http%3A%2F%2Fkeyway.test',
 };
+
+/** A TOTP secret for set-up steps (base32). */
+export const SETUP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+export const mfaSetupStep: StepOf<'mfa-setup'> = {
+  kind: 'mfa-setup',
+  id: 'step-setup',
+  appName: 'Acme CRM',
+  uri: `otpauth://totp/Acme:jo%40example.com?issuer=Acme&secret=${SETUP_SECRET}&algorithm=SHA1&digits=6&period=30`,
+  secret: SETUP_SECRET,
+  length: 6,
+  attemptsLeft: 5,
+};

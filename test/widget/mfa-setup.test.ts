@@ -1,20 +1,12 @@
 import { expect, fixture, oneEvent } from '@open-wc/testing';
 import { html } from 'lit';
 import '../../src/widget/mfa-setup/mfa-setup.js';
-import type { StepOf } from '../../src/protocol/index.js';
 import type { KeywayCodeInput } from '../../src/widget/code-input/code-input.js';
 import type { KeywayMfaSetup, KeywaySubmitEvent } from '../../src/widget/index.js';
+import { mfaSetupStep, SETUP_SECRET } from './fixtures.js';
 
-const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-const setupStep: StepOf<'mfa-setup'> = {
-  kind: 'mfa-setup',
-  id: 'step-setup',
-  appName: 'Acme CRM',
-  uri: `otpauth://totp/Acme:jo%40example.com?issuer=Acme&secret=${SECRET}&algorithm=SHA1&digits=6&period=30`,
-  secret: SECRET,
-  length: 6,
-  attemptsLeft: 5,
-};
+const SECRET = SETUP_SECRET;
+const setupStep = mfaSetupStep;
 
 class TestMfaSetup extends (customElements.get('keyway-mfa-setup') as typeof KeywayMfaSetup) {
   copied: string[] = [];

@@ -8,6 +8,7 @@ import type { KeywayMfaSetup } from '../../src/widget/mfa-setup/mfa-setup.js';
 import type { KeywayPasswordSetup } from '../../src/widget/password-setup/password-setup.js';
 import type { KeywayProfile } from '../../src/widget/profile/profile.js';
 import type { KeywaySubmitEvent } from '../../src/widget/events/submit.js';
+import { mfaSetupStep } from './fixtures.js';
 
 const profileStep: StepOf<'profile'> = {
   kind: 'profile',
@@ -114,16 +115,7 @@ describe('<keyway-password-setup>', () => {
 });
 
 describe('<keyway-mfa-setup> in an onboarding', () => {
-  const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-  const setupStep: StepOf<'mfa-setup'> = {
-    kind: 'mfa-setup',
-    id: 'step-setup',
-    appName: 'Acme CRM',
-    uri: `otpauth://totp/Acme:jo%40example.com?issuer=Acme&secret=${SECRET}&algorithm=SHA1&digits=6&period=30`,
-    secret: SECRET,
-    length: 6,
-    attemptsLeft: 5,
-  };
+  const setupStep = mfaSetupStep;
 
   it('offers a skip only when the step may be skipped, and sends it', async () => {
     const required = await fixture<KeywayMfaSetup>(html`<keyway-mfa-setup .step=${setupStep}></keyway-mfa-setup>`);
